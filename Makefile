@@ -1,0 +1,57 @@
+# thcm-graph — run `make help` for the targets.
+# The two commands of the quick start are `make run` and `make test`; both set up .venv first.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+THCM   := $(VENV)/bin/thcm
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help venv build validate run serve test test-fast bench stats clean distclean
+
+help:  ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "thcm-graph needs Python 3.11 or newer; found " + sys.version.split()[0] + " (set PYTHON=python3.11)")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+venv: $(STAMP)  ## create .venv and install the project with its test tools
+
+build: $(STAMP)  ## parse, entail, validate and publish data/ into var/ (atomic)
+	$(THCM) build
+
+validate: $(STAMP)  ## check data/ against the shapes without publishing
+	$(THCM) validate
+
+run: build  ## build the graph and serve it on http://$(HOST):$(PORT)/sparql
+	$(THCM) serve --host $(HOST) --port $(PORT)
+
+serve: $(STAMP)  ## serve the last published build without rebuilding
+	$(THCM) serve --host $(HOST) --port $(PORT)
+
+stats: $(STAMP)  ## triples per named graph and instances per class
+	$(THCM) stats
+
+test: $(STAMP)  ## run the whole test suite (real stores, real uvicorn processes)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: $(STAMP)  ## the suite without the tests that start processes
+	$(PY) -m pytest -m "not subprocess" $(PYTEST_ARGS)
+
+bench: $(STAMP)  ## run the benchmarks; results in benchmarks/RESULTS.md
+	$(PY) benchmarks/run.py
+
+clean:  ## remove published stores, caches and test artefacts (keeps .venv)
+	rm -rf var dist test-artifacts benchmarks/out .pytest_cache
+	find . -name __pycache__ -type d -prune -not -path './.venv/*' -exec rm -rf {} +
+
+distclean: clean  ## also remove .venv
+	rm -rf $(VENV)

@@ -1,0 +1,166 @@
+"""``build(settings)``: parse → entail → validate → publish. The only orchestrator of the stages."""
+
+from __future__ import annotations
+
+import hashlib
+import platform
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib.metadata import version
+from typing import Any
+
+from ..config import Settings
+from ..errors import ValidationFailed
+from ..namespaces import INFERRED_GRAPH
+from ..queries import load_query
+from ..store import Publication, SelectResult, StateLayout
+from .entail import entail
+from .parse import ParseResult, discover, parse_files
+from .publish import build_lock, publish
+from .validate import ValidationReport, load_shapes, to_rdflib, validate
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Two or more observations giving different values for the same subject, measure and period."""
+
+    subject: str
+    measure: str
+    period: str | None
+    observations: tuple[str, ...]
+
+    def __str__(self) -> str:
+        period = f" in {self.period}" if self.period else ""
+        return f"{self.subject} {self.measure}{period}: {len(self.observations)} observations disagree ({', '.join(self.observations)})"
+
+
+@dataclass
+class CheckResult:
+    """A parsed, entailed and validated build that has not been published."""
+
+    parsed: ParseResult
+    report: ValidationReport
+    inferred: int
+    content_hash: str
+    conflicts: list[Conflict]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """A published build."""
+
+    publication: Publication
+    check: CheckResult
+
+    @property
+    def build_id(self) -> str:
+        return self.publication.build_id
+
+
+def _noop(_: str) -> None:
+    return None
+
+
+def check(settings: Settings, on_stage: Progress = _noop) -> CheckResult:
+    """Parse, entail and validate; raise :class:`DataSyntaxError` or :class:`ValidationFailed`."""
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+
+    on_stage("parsing ontology/ and data/")
+    files = discover(settings.ontology_path, settings.data_path, settings.project_dir)
+    parsed = parse_files(files)
+    shape_files = sorted(settings.shapes_path.glob("*.ttl"))
+    shapes = load_shapes(settings.shapes_path)
+    timings["parse"] = time.perf_counter() - started
+
+    on_stage("materialising RDFS entailments")
+    mark = time.perf_counter()
+    inferred = entail(parsed.store)
+    timings["entail"] = time.perf_counter() - mark
+
+    on_stage(f"validating {len(parsed.store.named_graphs())} graphs against {len(shape_files)} shape files")
+    mark = time.perf_counter()
+    data = to_rdflib(parsed.store, parsed.store.named_graphs())
+    report = validate(data, shapes, locate=parsed.locate)
+    timings["validate"] = time.perf_counter() - mark
+    if not report.conforms:
+        raise ValidationFailed(report, report.summary())
+
+    conflicts = _conflicts(parsed)
+    digest = hashlib.sha256()
+    for path in [f.path for f in files] + shape_files:
+        digest.update(str(path.relative_to(settings.project_dir) if path.is_relative_to(settings.project_dir) else path).encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return CheckResult(parsed, report, inferred, digest.hexdigest(), conflicts, timings)
+
+
+def _conflicts(parsed: ParseResult) -> list[Conflict]:
+    result = parsed.store.query(load_query("conflicting-figures"))
+    assert isinstance(result, SelectResult)
+    return [
+        Conflict(str(row["subject"]), str(row["measure"]), str(row["period"]) if "period" in row else None,
+                 tuple(sorted(str(row["observations"]).split())))
+        for row in result.as_dicts()
+    ]
+
+
+def build(settings: Settings, on_stage: Progress = _noop) -> BuildResult:
+    """Check the data and publish it atomically as the new current build.
+
+    On any error nothing is published and the previous build keeps serving.
+    """
+    layout = StateLayout(settings.state_path)
+    with build_lock(layout):
+        checked = check(settings, on_stage)
+        created = datetime.now(UTC)
+        build_id = f"{created:%Y%m%dT%H%M%SZ}-{checked.content_hash[:12]}"
+        suffix = 1
+        while layout.build_dir(build_id).exists():  # same content rebuilt within one second
+            suffix += 1
+            build_id = f"{created:%Y%m%dT%H%M%SZ}-{checked.content_hash[:12]}-{suffix}"
+        on_stage(f"publishing build {build_id}")
+        mark = time.perf_counter()
+        manifest = _manifest(settings, checked, build_id, created)
+        publication = publish(
+            checked.parsed.store,
+            layout,
+            build_id,
+            manifest,
+            keep=settings.keep_builds,
+            pause_before_switch=settings.debug_pause_before_switch,
+            on_stage=on_stage,
+        )
+        checked.timings["publish"] = time.perf_counter() - mark
+    return BuildResult(publication, checked)
+
+
+def _manifest(settings: Settings, checked: CheckResult, build_id: str, created: datetime) -> dict[str, Any]:
+    store = checked.parsed.store
+    graphs = {g: store.count(g) for g in store.named_graphs()}
+    return {
+        "build_id": build_id,
+        "created": created.isoformat(timespec="seconds"),
+        "content_hash": checked.content_hash,
+        "triples": sum(graphs.values()),
+        "graphs": graphs,
+        "inferred_graph": INFERRED_GRAPH,
+        "inferred_triples": checked.inferred,
+        "files": [
+            {"path": f.display, "graph": f.graph, "sha256": f.sha256(), "triples": checked.parsed.triples_per_file.get(f.display, 0)}
+            for f in checked.parsed.files
+        ],
+        "validation": {"violations": len(checked.report.violations), "warnings": len(checked.report.warnings)},
+        "conflicts": [str(c) for c in checked.conflicts],
+        "software": {
+            "thcm-graph": version("thcm-graph"),
+            "pyoxigraph": version("pyoxigraph"),
+            "pyshacl": version("pyshacl"),
+            "rdflib": version("rdflib"),
+            "python": platform.python_version(),
+        },
+    }

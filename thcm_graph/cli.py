@@ -1,0 +1,237 @@
+"""The ``thcm`` command: a thin shell over the library.
+
+Exit codes: 0 success; 1 bad input (data, query, configuration); 2 wrong usage;
+3 store problem (nothing published yet, another build running); 70 internal error (a bug).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from . import __version__
+from .config import Settings, describe_settings, load_settings
+from .errors import InputError, StoreError, ThcmError, ValidationFailed
+from .store import RDF_FORMATS, RESULT_FORMATS, SelectResult, open_published
+from .terms import compact, show
+
+EXIT_INPUT, EXIT_STORE, EXIT_INTERNAL = 1, 3, 70
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class ThcmGroup(click.Group):
+    """Turns our exceptions into a message and an exit code instead of a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ValidationFailed as exc:
+            err.print(f"[bold red]build failed:[/] the data does not conform to the shapes\n{escape(str(exc))}", markup=True)
+            err.print("Nothing was published; the previous build keeps serving.", style="yellow")
+            sys.exit(EXIT_INPUT)
+        except InputError as exc:
+            err.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True)
+            sys.exit(EXIT_INPUT)
+        except StoreError as exc:
+            err.print(f"[bold red]store error:[/] {escape(str(exc))}", markup=True)
+            sys.exit(EXIT_STORE)
+        except ThcmError as exc:
+            err.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True)
+            sys.exit(EXIT_INPUT)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a bug: say so, keep the details for the report
+            err.print(f"[bold red]internal error[/] ({type(exc).__name__}: {escape(str(exc))}) — this is a bug, please report it.", markup=True)
+            if ctx.obj and ctx.obj.get("traceback"):
+                err.print(traceback.format_exc(), markup=False)
+            else:
+                err.print("Run again with `thcm --traceback …` to see where it happened.")
+            sys.exit(EXIT_INTERNAL)
+
+
+def _settings(ctx: click.Context, **overrides: Any) -> Settings:
+    base: Settings = ctx.obj["settings"]
+    return base.model_copy(update={k: v for k, v in overrides.items() if v is not None}) if overrides else base
+
+
+@click.group(cls=ThcmGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="thcm")
+@click.option("--traceback", is_flag=True, help="Show the Python traceback of internal errors.")
+@click.pass_context
+def main(ctx: click.Context, traceback: bool) -> None:
+    """thcm-graph: a knowledge graph of the Thuringian innovation ecosystem.
+
+    Settings come from THCM_* environment variables (see `thcm settings`).
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["traceback"] = traceback
+    ctx.obj["settings"] = load_settings()
+
+
+def _stage(message: str) -> None:
+    err.print(f"[dim]·[/] {escape(message)}", markup=True)
+
+
+@main.command()
+@click.option("-q", "--quiet", is_flag=True, help="Print only the build id.")
+@click.pass_context
+def build(ctx: click.Context, quiet: bool) -> None:
+    """Parse, entail, validate and publish data/ as the new current build.
+
+    The new store is written beside the old one and switched in atomically; on any error
+    nothing is published and the previous build keeps serving.
+    """
+    from .build import build as run_build
+
+    result = run_build(_settings(ctx), on_stage=(lambda _: None) if quiet else _stage)
+    if quiet:
+        out.print(result.build_id)
+        return
+    manifest = result.publication.manifest
+    table = Table(title=f"build {result.build_id}", show_footer=True)
+    table.add_column("named graph", footer="total")
+    table.add_column("triples", justify="right", footer=str(manifest["triples"]))
+    for graph, count in manifest["graphs"].items():
+        table.add_row(compact(graph).replace("https://w3id.org/thcm/graph/", "graph/"), str(count))
+    out.print(table)
+    checked = result.check
+    timings = ", ".join(f"{k} {v:.2f} s" for k, v in checked.timings.items())
+    out.print(f"{len(checked.parsed.files)} files, {checked.inferred} inferred triples, "
+              f"{len(checked.report.warnings)} SHACL warnings; {timings}")
+    for warning in checked.report.warnings:
+        err.print(f"[yellow]warning:[/] {escape(str(warning))}", markup=True)
+    for conflict in checked.conflicts:
+        err.print(f"[cyan]conflict kept:[/] {escape(str(conflict))}", markup=True)
+    out.print(f"published to {result.publication.directory}")
+
+
+@main.command()
+@click.pass_context
+def validate(ctx: click.Context) -> None:
+    """Check data/ against the ontology and shapes without publishing anything."""
+    from .build import check
+
+    checked = check(_settings(ctx), on_stage=_stage)
+    for warning in checked.report.warnings:
+        err.print(f"[yellow]warning:[/] {escape(str(warning))}", markup=True)
+    out.print(f"valid: {len(checked.parsed.files)} files, {checked.parsed.store.count()} triples "
+              f"(+{checked.inferred} inferred), 0 violations, {len(checked.report.warnings)} warnings")
+
+
+QUERY_FORMATS = ["table", *RESULT_FORMATS, *RDF_FORMATS]
+
+
+@main.command()
+@click.argument("sparql", required=False)
+@click.option("-f", "--file", "query_file", type=click.File("r", encoding="utf-8"), help="Read the query from a file ('-' for standard input).")
+@click.option("--format", "fmt", type=click.Choice(QUERY_FORMATS), default="table", show_default=True,
+              help="table, SPARQL results (json, xml, csv, tsv) for SELECT/ASK, or an RDF format for CONSTRUCT/DESCRIBE.")
+@click.option("--graph", "graphs", multiple=True, help="Use only this named graph as the default graph (repeatable). Default: the union of all graphs.")
+@click.pass_context
+def query(ctx: click.Context, sparql: str | None, query_file: Any, fmt: str, graphs: tuple[str, ...]) -> None:
+    """Run a SPARQL query against the published store.
+
+    The query is the argument, a file (-f FILE), or standard input (argument '-' or piped).
+    """
+    if query_file is not None:
+        text = query_file.read()
+    elif sparql == "-" or (sparql is None and not sys.stdin.isatty()):
+        text = sys.stdin.read()
+    elif sparql is not None:
+        text = sparql
+    else:
+        raise click.UsageError("give a query as argument, with -f FILE, or on standard input")
+    store, _ = open_published(_settings(ctx), in_memory=False)
+    raw = store.query_raw(text, default_graph=list(graphs) or None)
+    if fmt == "table":
+        _print_table(raw.to_result())
+        return
+    if raw.kind == "graph" and fmt not in RDF_FORMATS:
+        raise InputError(f"a CONSTRUCT/DESCRIBE result is RDF: use --format table or one of {', '.join(RDF_FORMATS)}")
+    if raw.kind != "graph" and fmt not in RESULT_FORMATS:
+        raise InputError(f"a {raw.kind.upper()} result is a result table: use --format table or one of {', '.join(RESULT_FORMATS)}")
+    sys.stdout.buffer.write(raw.serialize(fmt))
+    if fmt in ("json", "xml"):
+        sys.stdout.buffer.write(b"\n")
+    sys.stdout.flush()
+
+
+def _print_table(result: Any) -> None:
+    if result.kind == "ask":
+        out.print("true" if result.value else "false")
+        return
+    if result.kind == "graph":
+        table = Table("subject", "predicate", "object")
+        for s, p, o in result.triples:
+            table.add_row(show(s), show(p), show(o))
+        out.print(table)
+        out.print(f"{len(result.triples)} triples")
+        return
+    assert isinstance(result, SelectResult)
+    table = Table(*result.variables)
+    for row in result.rows:
+        table.add_row(*(show(t) for t in row))
+    out.print(table)
+    out.print(f"{len(result.rows)} rows")
+
+
+@main.command()
+@click.option("--host", help="Interface to listen on [THCM_HOST, default 127.0.0.1].")
+@click.option("--port", type=int, help="Port to listen on [THCM_PORT, default 8000].")
+@click.pass_context
+def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
+    """Serve the published graph over HTTP (SPARQL at /sparql) with uvicorn.
+
+    New builds published while serving are picked up without a restart.
+    """
+    import uvicorn
+
+    from api.app import create_app
+    from .store import provider
+
+    settings = _settings(ctx, host=host, port=port)
+    app = create_app(settings, provider(settings))
+    err.print(f"serving build {app.state.provider.publication.build_id} on http://{settings.host}:{settings.port}/sparql")
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_context
+def stats(ctx: click.Context, fmt: str) -> None:
+    """Triples per named graph and instances per class of the published build."""
+    from .stats import collect
+
+    store, publication = open_published(_settings(ctx), in_memory=False)
+    result = collect(store)
+    if fmt == "json":
+        out.print_json(json.dumps({"build_id": publication.build_id, **result.as_dict()}))
+        return
+    graphs = Table(title=f"build {publication.build_id}", show_footer=True)
+    graphs.add_column("named graph", footer="total")
+    graphs.add_column("triples", justify="right", footer=str(result.triples))
+    for graph, count in result.graphs:
+        graphs.add_row(graph, str(count))
+    classes = Table("class", "instances")
+    for cls, count in result.classes:
+        classes.add_row(compact(cls), str(count))
+    out.print(graphs)
+    out.print(classes)
+
+
+@main.command(name="settings")
+def settings_command() -> None:
+    """List every THCM_* setting with its default and meaning."""
+    table = Table("environment variable", "default", "meaning")
+    for name, default, description in describe_settings():
+        table.add_row(name, default, description)
+    out.print(table)

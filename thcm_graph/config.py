@@ -1,0 +1,111 @@
+"""All configuration in one place: environment variables ``THCM_*``, read once.
+
+Only the CLI and the web app build a :class:`Settings` (with :func:`load_settings`); every other
+module receives one as an argument. Each field's description is its documentation
+(``thcm settings`` prints them, and ``docs/configuration.md`` is checked against them).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .errors import ConfigError
+
+ENV_PREFIX = "THCM_"
+
+
+def _default_project_dir() -> Path:
+    """The checkout this package was installed from (editable install), else the working directory."""
+    here = Path(__file__).resolve().parent.parent
+    return here if (here / "ontology").is_dir() and (here / "shapes").is_dir() else Path.cwd()
+
+
+class Settings(BaseSettings):
+    """thcm-graph's settings; each can be set as ``THCM_<NAME>`` in the environment."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, frozen=True, extra="ignore")
+
+    project_dir: Path = Field(
+        default_factory=_default_project_dir,
+        description="Checkout holding ontology/, shapes/ and data/; the other paths default to folders in it.",
+    )
+    data_dir: Path | None = Field(None, description="Curated data: data/<graph-name>/*.ttl. Default: <project_dir>/data.")
+    ontology_dir: Path | None = Field(None, description="Ontology files (*.ttl). Default: <project_dir>/ontology.")
+    shapes_dir: Path | None = Field(None, description="SHACL shapes (*.ttl). Default: <project_dir>/shapes.")
+    state_dir: Path | None = Field(
+        None, description="Where builds are published (stores/, current -> stores/<build-id>). Default: <project_dir>/var."
+    )
+    store: str = Field(
+        "oxigraph",
+        description="Store backend. 'oxigraph': the published on-disk pyoxigraph store in state_dir.",
+    )
+    serve_in_memory: bool = Field(
+        True,
+        description="Serve from an in-memory copy of the published store (5-11x faster joins, DESIGN.md §6) instead of reading it on disk.",
+    )
+    host: str = Field("127.0.0.1", description="Interface `thcm serve` listens on.")
+    port: int = Field(8000, ge=1, le=65535, description="Port `thcm serve` listens on.")
+    keep_builds: int = Field(3, ge=1, description="Published builds kept on disk (the current one included); older ones are removed.")
+    reload_interval: float = Field(
+        1.0, ge=0, description="Seconds between checks of the server for a newly published build (0: check on every request)."
+    )
+    debug_pause_before_switch: float = Field(
+        0.0,
+        ge=0,
+        description="Fault-injection for tests: seconds a build waits, fully written, before switching 'current'. Keep 0.",
+    )
+
+    @field_validator("store")
+    @classmethod
+    def _known_store(cls, value: str) -> str:
+        if value != "oxigraph":
+            raise ValueError(f"unknown store {value!r}; this version supports 'oxigraph' (the embedded store)")
+        return value
+
+    def _under_project(self, value: Path | None, name: str) -> Path:
+        return (value if value is not None else self.project_dir / name).resolve()
+
+    @property
+    def data_path(self) -> Path:
+        return self._under_project(self.data_dir, "data")
+
+    @property
+    def ontology_path(self) -> Path:
+        return self._under_project(self.ontology_dir, "ontology")
+
+    @property
+    def shapes_path(self) -> Path:
+        return self._under_project(self.shapes_dir, "shapes")
+
+    @property
+    def state_path(self) -> Path:
+        return self._under_project(self.state_dir, "var")
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings from the environment; ``overrides`` (e.g. CLI options) win.
+
+    A malformed value raises :class:`ConfigError` naming the environment variable.
+    """
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            field = str(err["loc"][0]) if err["loc"] else "?"
+            given = err.get("input")
+            problems.append(f"{ENV_PREFIX}{field.upper()}={given!r}: {err['msg']}")
+        raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems)) from None
+
+
+def describe_settings() -> list[tuple[str, str, str]]:
+    """(environment variable, default, description) for every setting, for docs and ``thcm settings``."""
+    rows = []
+    for name, field in Settings.model_fields.items():
+        default = "(derived)" if field.default_factory is not None or field.default is None else repr(field.default)
+        rows.append((ENV_PREFIX + name.upper(), default, field.description or ""))
+    return rows
