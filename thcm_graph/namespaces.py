@@ -29,6 +29,9 @@ FOAF: Final = "http://xmlns.com/foaf/0.1/"
 LOCN: Final = "http://www.w3.org/ns/locn#"
 EURIO: Final = "http://data.europa.eu/s66#"
 NUTS: Final = "http://data.europa.eu/nuts/code/"
+SDMX_ATTRIBUTE: Final = "http://purl.org/linked-data/sdmx/2009/attribute#"
+SDMX_DIMENSION: Final = "http://purl.org/linked-data/sdmx/2009/dimension#"
+SDMX_MEASURE: Final = "http://purl.org/linked-data/sdmx/2009/measure#"
 
 #: Prefixes offered to every query (``thcm query``, the SPARQL endpoint) and used in output.
 PREFIXES: Final[dict[str, str]] = {
@@ -49,6 +52,10 @@ PREFIXES: Final[dict[str, str]] = {
     "locn": LOCN,
     "eurio": EURIO,
     "nuts": NUTS,
+    "sdmx-attribute": SDMX_ATTRIBUTE,
+    "sdmx-dimension": SDMX_DIMENSION,
+    "sdmx-measure": SDMX_MEASURE,
+    "sh": SH,
 }
 
 

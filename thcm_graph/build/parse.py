@@ -53,7 +53,7 @@ class ParseResult:
         return [f"{f.display}:{_first_line(f.path, iri)}" for f in self.subjects.get(iri, [])]
 
 
-def _display(path: Path, root: Path) -> str:
+def display_path(path: Path, root: Path) -> str:
     try:
         return str(path.relative_to(root))
     except ValueError:
@@ -67,7 +67,7 @@ def discover(ontology_dir: Path, data_dir: Path, project_dir: Path) -> list[Sour
     if not data_dir.is_dir():
         raise InputError(f"data folder {data_dir} does not exist (set THCM_DATA_DIR)")
     files = [
-        SourceFile(p, ONTOLOGY_GRAPH, _display(p, project_dir))
+        SourceFile(p, ONTOLOGY_GRAPH, display_path(p, project_dir))
         for p in sorted(ontology_dir.glob("*.ttl"))
     ]
     problems: list[str] = []
@@ -75,7 +75,7 @@ def discover(ontology_dir: Path, data_dir: Path, project_dir: Path) -> list[Sour
         if path.is_dir() or path.suffix in IGNORED or path.name.startswith("."):
             continue
         relative = path.relative_to(data_dir)
-        shown = _display(path, project_dir)
+        shown = display_path(path, project_dir)
         if path.suffix not in PARSERS:
             problems.append(f"{shown}: unknown file type {path.suffix!r}; the build reads {', '.join(PARSERS)}")
         elif len(relative.parts) < 2:
@@ -118,6 +118,19 @@ def parse_files(files: Iterable[SourceFile]) -> ParseResult:
     if problems:
         raise DataSyntaxError(problems)
     return result
+
+
+def check_syntax(path: Path, *, display: str) -> SyntaxProblem | None:
+    """The first syntax problem of a Turtle file, or None when it parses."""
+    try:
+        with path.open("rb") as handle:
+            for _ in ox.parse(handle, format=PARSERS[".ttl"]):
+                pass
+    except SyntaxError as exc:
+        return _problem(SourceFile(path, "", display), exc)
+    except UnicodeDecodeError as exc:
+        return SyntaxProblem(display, None, None, f"not UTF-8: {exc}")
+    return None
 
 
 def _problem(source: SourceFile, exc: SyntaxError) -> SyntaxProblem:

@@ -17,7 +17,7 @@ from ..namespaces import INFERRED_GRAPH
 from ..queries import load_query
 from ..store import Publication, SelectResult, StateLayout
 from .entail import entail
-from .parse import ParseResult, discover, parse_files
+from .parse import ParseResult, discover, display_path, parse_files
 from .publish import build_lock, publish
 from .validate import ValidationReport, load_shapes, to_rdflib, validate
 
@@ -75,7 +75,7 @@ def check(settings: Settings, on_stage: Progress = _noop) -> CheckResult:
     files = discover(settings.ontology_path, settings.data_path, settings.project_dir)
     parsed = parse_files(files)
     shape_files = sorted(settings.shapes_path.glob("*.ttl"))
-    shapes = load_shapes(settings.shapes_path)
+    shapes = load_shapes(settings.shapes_path, display=lambda p: display_path(p, settings.project_dir))
     timings["parse"] = time.perf_counter() - started
 
     on_stage("materialising RDFS entailments")

@@ -18,6 +18,7 @@ from rdflib.term import Node
 from ..errors import DataSyntaxError, SyntaxProblem
 from ..namespaces import PREFIXES
 from ..store import OxigraphStore
+from .parse import check_syntax
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
@@ -71,7 +72,7 @@ class ValidationReport:
         return text
 
 
-def load_shapes(shapes_dir: Path) -> Graph:
+def load_shapes(shapes_dir: Path, display: Callable[[Path], str] = str) -> Graph:
     """Parse every ``*.ttl`` in the shapes folder into one graph; syntax errors name file and line."""
     shapes = Graph()
     problems = []
@@ -79,10 +80,11 @@ def load_shapes(shapes_dir: Path) -> Graph:
     if not files:
         problems.append(SyntaxProblem(str(shapes_dir), None, None, "no *.ttl shape files found (set THCM_SHAPES_DIR)"))
     for path in files:
-        try:
+        problem = check_syntax(path, display=display(path))
+        if problem is None:
             shapes.parse(path, format="turtle")
-        except Exception as exc:  # rdflib raises several parser exception types
-            problems.append(SyntaxProblem(str(path), getattr(exc, "lines", None), None, str(exc).strip()))
+        else:
+            problems.append(problem)
     if problems:
         raise DataSyntaxError(problems)
     return shapes

@@ -1,0 +1,127 @@
+"""Shared fixtures: project copies to break, one session build to read, and real processes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from thcm_graph.build import build
+from thcm_graph.config import Settings
+
+REPO = Path(__file__).resolve().parent.parent
+ARTIFACTS = REPO / "test-artifacts"
+
+
+def copy_project(target: Path) -> Settings:
+    """A private copy of ontology/, shapes/ and data/ with its own state directory."""
+    for name in ("ontology", "shapes", "data"):
+        shutil.copytree(REPO / name, target / name)
+    return Settings(project_dir=target, state_dir=target / "var")
+
+
+def env_for(settings: Settings) -> dict[str, str]:
+    """Environment for a `thcm` subprocess working on ``settings``' project."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("THCM_")}
+    env.update(
+        THCM_PROJECT_DIR=str(settings.project_dir),
+        THCM_STATE_DIR=str(settings.state_path),
+        PYTHONUNBUFFERED="1",
+        COLUMNS="200",
+    )
+    return env
+
+
+def thcm(settings: Settings, *args: str, input: str | None = None, extra_env: dict[str, str] | None = None,
+         timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run the real `thcm` command line (as `python -m thcm_graph`) and capture its output."""
+    env = env_for(settings)
+    env.update(extra_env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "thcm_graph", *args],
+        input=input, capture_output=True, text=True, env=env, timeout=timeout,
+    )
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Settings:
+    """A fresh, unbuilt copy of the project."""
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture
+def built_project(project: Settings) -> Settings:
+    """A fresh copy of the project with one build published."""
+    build(project)
+    return project
+
+
+@pytest.fixture(scope="session")
+def session_build(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The repository's data built once for the tests that only read it."""
+    settings = copy_project(tmp_path_factory.mktemp("session") / "project")
+    build(settings)
+    return settings
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Server:
+    base_url: str
+    process: subprocess.Popen[str]
+    settings: Settings
+
+
+def start_server(settings: Settings, *, extra_env: dict[str, str] | None = None, timeout: float = 60) -> Server:
+    """Start `thcm serve` (real uvicorn) on a free port and wait until it answers."""
+    port = free_port()
+    env = env_for(settings)
+    env.update(extra_env or {})
+    log = (settings.project_dir / f"serve-{port}.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "thcm_graph", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env, stdout=log, stderr=subprocess.STDOUT, text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"thcm serve exited with {process.returncode}: {Path(log.name).read_text()}")
+        try:
+            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                return Server(base, process, settings)
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"thcm serve did not answer within {timeout} s: {Path(log.name).read_text()}")
+
+
+def stop_server(server: Server) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait()
+
+
+@pytest.fixture(scope="session")
+def server(session_build: Settings) -> Iterator[Server]:
+    """One real `thcm serve` process over the session build."""
+    running = start_server(session_build)
+    yield running
+    stop_server(running)

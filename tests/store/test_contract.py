@@ -1,0 +1,124 @@
+"""One contract for every Store implementation, run against each backend."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import XSD
+
+from thcm_graph.errors import QueryError, StoreError
+from thcm_graph.store import AskResult, GraphResult, OxigraphStore, SelectResult, Store
+
+EX = "https://example.org/"
+G1, G2 = EX + "g1", EX + "g2"
+TURTLE = f"""@prefix ex: <{EX}> .
+ex:leg ex:name "LEG Thüringen"@de , "LEG Thuringia"@en ;
+    ex:members 42 ;
+    ex:unitOf ex:land .
+""".encode()
+
+
+@pytest.fixture(params=["oxigraph-memory", "oxigraph-disk"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """Every backend, loaded with the same two graphs."""
+    if request.param == "oxigraph-memory":
+        backend = OxigraphStore.in_memory()
+    else:
+        backend = OxigraphStore.open(tmp_path / "store")
+    backend.load(TURTLE, fmt="turtle", graph=G1)
+    backend.add_triples([(URIRef(EX + "land"), URIRef(EX + "name"), Literal("Freistaat Thüringen", lang="de"))], graph=G2)
+    yield backend
+    backend.close()
+
+
+def test_protocol_is_implemented(store: Store) -> None:
+    assert isinstance(store, Store)
+
+
+def test_named_graphs_and_counts(store: Store) -> None:
+    assert store.named_graphs() == [G1, G2]
+    assert store.count(G1) == 4
+    assert store.count(G2) == 1
+    assert store.count() == 5
+
+
+def test_default_graph_is_the_union_of_named_graphs(store: Store) -> None:
+    result = store.query(f"SELECT ?n WHERE {{ ?s <{EX}name> ?n }} ORDER BY ?n")
+    assert isinstance(result, SelectResult)
+    assert [str(t) for t in result.column("n")] == ["Freistaat Thüringen", "LEG Thuringia", "LEG Thüringen"]
+
+
+def test_default_graph_can_be_restricted(store: Store) -> None:
+    result = store.query(f"SELECT ?n WHERE {{ ?s <{EX}name> ?n }}", default_graph=[G2])
+    assert result.rows == [(Literal("Freistaat Thüringen", lang="de"),)]  # type: ignore[union-attr]
+
+
+def test_bound_parameters_are_terms_not_text(store: Store) -> None:
+    query = f"SELECT ?n WHERE {{ ?s <{EX}name> ?n FILTER(lang(?n) = ?lang) }}"
+    result = store.query(query, bindings={"lang": Literal("en"), "s": URIRef(EX + "leg")})
+    assert result.rows == [(Literal("LEG Thuringia", lang="en"),)]  # type: ignore[union-attr]
+    hostile = store.query(query, bindings={"lang": Literal('en") } ; DROP ALL ; #')})
+    assert hostile.rows == []  # type: ignore[union-attr]
+
+
+def test_terms_come_back_as_rdflib_terms(store: Store) -> None:
+    result = store.query(f"SELECT ?m ?u ?b WHERE {{ ?s <{EX}members> ?m ; <{EX}unitOf> ?u BIND(BNODE() AS ?b) }}")
+    assert isinstance(result, SelectResult)
+    (row,) = result.rows
+    assert row[0] == Literal(42, datatype=XSD.integer)
+    assert row[1] == URIRef(EX + "land")
+    assert isinstance(row[2], BNode)
+
+
+def test_ask_and_construct(store: Store) -> None:
+    assert store.query(f"ASK {{ <{EX}leg> ?p ?o }}") == AskResult(True)
+    graph = store.query(f"CONSTRUCT {{ ?s <{EX}label> ?n }} WHERE {{ ?s <{EX}name> ?n FILTER(lang(?n) = 'de') }}")
+    assert isinstance(graph, GraphResult)
+    assert len(graph) == 2
+
+
+@pytest.mark.parametrize("fmt,marker", [("json", b'"vars"'), ("xml", b"<sparql"), ("csv", b"n\r\n"), ("tsv", b"?n\n")])
+def test_select_serialises_in_every_results_format(store: Store, fmt: str, marker: bytes) -> None:
+    raw = store.query_raw(f"SELECT ?n WHERE {{ <{EX}land> <{EX}name> ?n }}")
+    assert raw.kind == "select"
+    body = raw.serialize(fmt)
+    assert marker in body and "Freistaat Thüringen".encode() in body
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "ntriples", "rdfxml", "jsonld"])
+def test_construct_serialises_as_rdf(store: Store, fmt: str) -> None:
+    raw = store.query_raw(f"CONSTRUCT WHERE {{ <{EX}land> ?p ?o }}")
+    assert raw.kind == "graph"
+    assert "Freistaat Thüringen".encode() in raw.serialize(fmt)
+
+
+def test_malformed_query_raises_query_error_with_position(store: Store) -> None:
+    with pytest.raises(QueryError, match=r"1:\d+"):
+        store.query("SELECT * WHERE { ?s ?p }")
+
+
+def test_drop_graph_and_dump(store: Store) -> None:
+    store.drop_graph(G2)
+    assert store.named_graphs() == [G1]
+    buffer = io.BytesIO()
+    store.dump(buffer, fmt="nquads")
+    assert buffer.getvalue().count(b"\n") == 4
+    with pytest.raises(StoreError, match="dataset format"):
+        store.dump(io.BytesIO(), fmt="turtle")
+
+
+def test_read_only_store_refuses_writes(tmp_path: Path) -> None:
+    writable = OxigraphStore.open(tmp_path / "s")
+    writable.load(TURTLE, fmt="turtle", graph=G1)
+    writable.flush()
+    writable.close()
+    reader = OxigraphStore.open(tmp_path / "s", read_only=True)
+    assert reader.count() == 4
+    with pytest.raises(StoreError, match="read-only"):
+        reader.drop_graph(G1)
+    memory = reader.copy_to_memory()
+    assert memory.count() == 4 and memory.capabilities.writable
