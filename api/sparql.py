@@ -11,7 +11,7 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from thcm_graph.store import PublishedStoreProvider, RawResult
+from thcm_graph.store import PublishedStoreProvider
 
 from .errors import HTTPProblem
 from .negotiation import choose, offered_for
@@ -74,7 +74,8 @@ async def _answer(request: Request) -> Response:
     default_graph = params.get("default-graph-uri") or None
     named_graphs = params.get("named-graph-uri") or None
 
-    def run() -> tuple[RawResult, str | None, bytes]:
+    def run() -> tuple[str, str | None, bytes]:
+        # pyoxigraph results must be consumed and dropped on the thread that made them
         raw = store.query_raw(query, default_graph=default_graph, named_graphs=named_graphs)
         offered, default = offered_for(raw.kind)
         requested = _single(params, "format")
@@ -82,13 +83,16 @@ async def _answer(request: Request) -> Response:
             fmt: str | None = requested if requested in offered else None
         else:
             fmt = choose(request.headers.get("accept"), offered, default)
-        return raw, fmt, raw.serialize(fmt) if fmt else b""
+        body = raw.serialize(fmt) if fmt else b""
+        kind = raw.kind
+        del raw
+        return kind, fmt, body
 
-    raw, fmt, body = await run_in_threadpool(run)
-    offered, _ = offered_for(raw.kind)
+    kind, fmt, body = await run_in_threadpool(run)
+    offered, _ = offered_for(kind)
     if fmt is None:
         raise HTTPProblem(
-            406, f"cannot answer a {raw.kind.upper()} query in the requested format; available: {', '.join(offered.values())}",
+            406, f"cannot answer a {kind.upper()} query in the requested format; available: {', '.join(offered.values())}",
             "NotAcceptable",
         )
     media = offered[fmt]

@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import httpx
 import pytest
@@ -84,6 +85,7 @@ class Server:
     base_url: str
     process: subprocess.Popen[str]
     settings: Settings
+    log: IO[str]
 
 
 def start_server(settings: Settings, *, extra_env: dict[str, str] | None = None, timeout: float = 60) -> Server:
@@ -100,13 +102,16 @@ def start_server(settings: Settings, *, extra_env: dict[str, str] | None = None,
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
+            log.close()
             raise RuntimeError(f"thcm serve exited with {process.returncode}: {Path(log.name).read_text()}")
         try:
             if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                return Server(base, process, settings)
+                return Server(base, process, settings, log)
         except httpx.HTTPError:
             time.sleep(0.1)
     process.kill()
+    process.wait()
+    log.close()
     raise RuntimeError(f"thcm serve did not answer within {timeout} s: {Path(log.name).read_text()}")
 
 
@@ -117,6 +122,7 @@ def stop_server(server: Server) -> None:
     except subprocess.TimeoutExpired:
         server.process.kill()
         server.process.wait()
+    server.log.close()
 
 
 @pytest.fixture(scope="session")

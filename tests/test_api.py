@@ -54,7 +54,7 @@ def test_unacceptable_format_is_406(client: TestClient) -> None:
 
 
 def test_two_query_parameters_are_400(client: TestClient) -> None:
-    response = client.get(f"/sparql?query={SELECT}&query={SELECT}")
+    response = client.get("/sparql", params=[("query", SELECT), ("query", SELECT)])
     assert response.status_code == 400
     assert "2 'query' parameters" in response.json()["error"]["message"]
 

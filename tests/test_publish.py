@@ -40,27 +40,27 @@ def test_build_killed_mid_publish_leaves_previous_store_readable(built_project: 
     (built_project.data_path / "thcm-brochure-2012" / "extra.ttl").write_text(EXTRA, encoding="utf-8")
     env = env_for(built_project)
     env["THCM_DEBUG_PAUSE_BEFORE_SWITCH"] = "60"
-    process = subprocess.Popen([sys.executable, "-m", "thcm_graph", "build"], env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 120
-    try:
-        if moment == "while-writing":
-            # kill as soon as the new store directory appears (usually while RocksDB writes it;
-            # if writing was quicker than this loop, the build is paused before the switch)
-            while not any(p != before_dir for p in layout.stores.iterdir()):
-                assert time.monotonic() < deadline and process.poll() is None, "build never started publishing"
-                time.sleep(0.001)
-        else:
-            assert process.stderr is not None
-            for line in process.stderr:
-                if "pausing" in line:
-                    break
+    with subprocess.Popen([sys.executable, "-m", "thcm_graph", "build"], env=env,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) as process:
+        deadline = time.monotonic() + 120
+        try:
+            if moment == "while-writing":
+                # kill as soon as the new store directory appears (usually while RocksDB writes it;
+                # if writing was quicker than this loop, the build is paused before the switch)
+                while not (layout.stores.is_dir() and any(p != before_dir for p in layout.stores.iterdir())):
+                    assert time.monotonic() < deadline and process.poll() is None, "build never started publishing"
+                    time.sleep(0.001)
             else:
-                pytest.fail("build ended without reaching the switch")
-        os.kill(process.pid, signal.SIGKILL)
-    finally:
-        process.kill()
-        process.wait()
+                assert process.stderr is not None
+                for line in process.stderr:
+                    if "pausing" in line:
+                        break
+                else:
+                    pytest.fail("build ended without reaching the switch")
+            os.kill(process.pid, signal.SIGKILL)
+        finally:
+            process.kill()
+            process.wait()
     assert process.returncode == -signal.SIGKILL
     assert layout.current_dir() == before_dir
     assert count(built_project) == before_count

@@ -47,7 +47,7 @@ def test_shape_case(case: Path) -> None:
 
 
 def test_every_shape_has_a_message_for_maintainers() -> None:
-    """Node shapes and property shapes carry sh:message; inside an sh:xone the owner's message speaks."""
+    """Node shapes and property shapes carry sh:message; inside sh:xone/sh:or the owner's message speaks."""
     from rdflib import Graph, Namespace
     from rdflib.namespace import RDF
 
@@ -56,10 +56,12 @@ def test_every_shape_has_a_message_for_maintainers() -> None:
     for path in (REPO / "shapes").glob("*.ttl"):
         shapes.parse(path)
     explained_by_owner = set()
-    for owner, alternatives in shapes.subject_objects(sh.xone):
-        assert shapes.value(owner, sh.message) is not None, owner
-        for alternative in shapes.items(alternatives):
-            explained_by_owner.update(shapes.objects(alternative, sh.property))
+    for operator in (sh.xone, sh["or"]):
+        for owner, alternatives in shapes.subject_objects(operator):
+            assert shapes.value(owner, sh.message) is not None, owner
+            for alternative in shapes.items(alternatives):
+                explained_by_owner.add(alternative)
+                explained_by_owner.update(shapes.objects(alternative, sh.property))
     shapes_to_explain = set(shapes.subjects(RDF.type, sh.NodeShape)) | set(shapes.subjects(sh.path, None))
     silent = [s for s in shapes_to_explain - explained_by_owner if shapes.value(s, sh.message) is None]
     assert silent == []

@@ -63,7 +63,7 @@ def _settings(ctx: click.Context, **overrides: Any) -> Settings:
     return base.model_copy(update={k: v for k, v in overrides.items() if v is not None}) if overrides else base
 
 
-@click.group(cls=ThcmGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=ThcmGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100, "terminal_width": 100})
 @click.version_option(__version__, prog_name="thcm")
 @click.option("--traceback", is_flag=True, help="Show the Python traceback of internal errors.")
 @click.pass_context

@@ -58,11 +58,17 @@ def test_default_graph_can_be_restricted(store: Store) -> None:
 
 
 def test_bound_parameters_are_terms_not_text(store: Store) -> None:
-    query = f"SELECT ?n WHERE {{ ?s <{EX}name> ?n FILTER(lang(?n) = ?lang) }}"
+    query = f"SELECT ?n ?s ?lang WHERE {{ ?s <{EX}name> ?n FILTER(lang(?n) = ?lang) }}"
     result = store.query(query, bindings={"lang": Literal("en"), "s": URIRef(EX + "leg")})
-    assert result.rows == [(Literal("LEG Thuringia", lang="en"),)]  # type: ignore[union-attr]
+    assert result.rows == [(Literal("LEG Thuringia", lang="en"), URIRef(EX + "leg"), Literal("en"))]  # type: ignore[union-attr]
     hostile = store.query(query, bindings={"lang": Literal('en") } ; DROP ALL ; #')})
     assert hostile.rows == []  # type: ignore[union-attr]
+    assert store.count() == 5
+
+
+def test_binding_a_variable_a_select_does_not_project_is_a_clear_error(store: Store) -> None:
+    with pytest.raises(QueryError, match="must project every bound variable"):
+        store.query(f"SELECT ?n WHERE {{ ?s <{EX}name> ?n }}", bindings={"s": URIRef(EX + "leg")})
 
 
 def test_terms_come_back_as_rdflib_terms(store: Store) -> None:
@@ -122,3 +128,16 @@ def test_read_only_store_refuses_writes(tmp_path: Path) -> None:
         reader.drop_graph(G1)
     memory = reader.copy_to_memory()
     assert memory.count() == 4 and memory.capabilities.writable
+
+
+def test_a_triple_stated_in_two_graphs_counts_once_in_the_default_graph(store: Store) -> None:
+    # SPARQL 1.1 §13.2: the default graph is an RDF graph (a set), here the merge of the named graphs
+    store.add_triples([(URIRef(EX + "land"), URIRef(EX + "name"), Literal("Freistaat Thüringen", lang="de"))], graph=G1)
+    result = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ <{EX}land> <{EX}name> ?o }}")
+    assert result.rows == [(Literal(1),)]  # type: ignore[union-attr]
+    per_graph = store.query(f"SELECT ?g WHERE {{ GRAPH ?g {{ <{EX}land> <{EX}name> ?o }} }} ORDER BY ?g")
+    assert per_graph.column("g") == [URIRef(G1), URIRef(G2)]  # type: ignore[union-attr]
+    assert store.count() == 6
+    store.drop_graph(G2)
+    still = store.query(f"ASK {{ <{EX}land> <{EX}name> ?o }}")
+    assert still == AskResult(True)

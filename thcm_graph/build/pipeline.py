@@ -118,11 +118,12 @@ def build(settings: Settings, on_stage: Progress = _noop) -> BuildResult:
     with build_lock(layout):
         checked = check(settings, on_stage)
         created = datetime.now(UTC)
-        build_id = f"{created:%Y%m%dT%H%M%SZ}-{checked.content_hash[:12]}"
+        stamp = f"{created:%Y%m%dT%H%M%S}.{created.microsecond // 1000:03d}Z"
+        build_id = f"{stamp}-{checked.content_hash[:12]}"
         suffix = 1
-        while layout.build_dir(build_id).exists():  # same content rebuilt within one second
+        while layout.build_dir(build_id).exists():  # same content within one millisecond
             suffix += 1
-            build_id = f"{created:%Y%m%dT%H%M%SZ}-{checked.content_hash[:12]}-{suffix}"
+            build_id = f"{stamp}-{checked.content_hash[:12]}-{suffix}"
         on_stage(f"publishing build {build_id}")
         mark = time.perf_counter()
         manifest = _manifest(settings, checked, build_id, created)

@@ -102,7 +102,10 @@ def publish(
 
 
 def prune(layout: StateLayout, *, keep: int) -> list[Path]:
-    """Remove published builds beyond the newest ``keep``, never the current one."""
+    """Remove published builds beyond the newest ``keep``, never the current one.
+
+    Build ids start with a fixed-width UTC time stamp, so their order is the order of publishing.
+    """
     current = layout.current_dir()
     builds = sorted(
         (p for p in layout.stores.iterdir() if p.is_dir() and not p.name.startswith(".")),

@@ -31,7 +31,8 @@ class Store(Protocol):
 
     Unless ``default_graph`` is given, a query's default graph is the **union of all named
     graphs** (what DESIGN.md §1 documents for the endpoint). ``bindings`` pre-bind variables
-    (SEP-0007 substitution), so parameters are never concatenated into query text.
+    (SEP-0007 substitution), so parameters are never concatenated into query text; a SELECT query
+    must project every variable it has bound.
     """
 
     capabilities: Capabilities

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from ..errors import QueryError, StoreError
+from ..errors import InputError, QueryError, StoreError
 from ._convert import graph_node, rdf_format, results_format, to_neutral, to_oxigraph
 from .base import Capabilities
 from .results import (
@@ -67,6 +67,12 @@ class OxigraphResult:
 class OxigraphStore:
     """The embedded store.
 
+    pyoxigraph's own "union default graph" repeats a triple once per named graph that holds it,
+    while SPARQL 1.1 defines the default graph as a *graph*, a set (the RDF merge, §13.2). So
+    this store keeps the store's default graph equal to the union of its named graphs, updated on
+    every write, and answers queries from it: each triple counts once, and no union is computed
+    per query. It costs a second copy of the triples' index entries.
+
     >>> store = OxigraphStore.in_memory()
     >>> from rdflib import URIRef, Literal
     >>> store.add_triples([(URIRef("https://example.org/a"), URIRef("https://example.org/p"), Literal("x"))],
@@ -114,8 +120,6 @@ class OxigraphStore:
         kwargs: dict[str, object] = {}
         if default_graph is not None:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph]
-        else:
-            kwargs["use_default_graph_as_union"] = True
         if named_graphs is not None:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         if bindings:
@@ -124,6 +128,8 @@ class OxigraphStore:
             return OxigraphResult(self._store.query(sparql, **kwargs))  # type: ignore[arg-type]
         except SyntaxError as exc:
             raise QueryError(f"malformed query: {exc.msg if hasattr(exc, 'msg') else exc}") from exc
+        except RuntimeError as exc:  # e.g. a bound variable missing from the SELECT clause
+            raise QueryError(f"cannot bind parameters: {exc} (SEP-0007: a SELECT query must project every bound variable)") from exc
         except (OSError, ValueError) as exc:
             raise QueryError(f"query failed: {exc}") from exc
 
@@ -142,8 +148,11 @@ class OxigraphStore:
 
     def count(self, graph: str | None = None) -> int:
         if graph is None:
-            return len(self._store)
-        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+            return len(self._store) - self._count(ox.DefaultGraph())
+        return self._count(ox.NamedNode(graph))
+
+    def _count(self, graph: ox.NamedNode | ox.DefaultGraph) -> int:
+        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, graph))
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -155,33 +164,59 @@ class OxigraphStore:
         self._writable()
         input_: bytes | BinaryIO | str = str(source) if isinstance(source, Path) else source
         to_graph = None if fmt in DATASET_FORMATS else graph_node(graph)
-        self._store.bulk_load(input_, format=rdf_format(fmt), base_iri=base_iri, to_graph=to_graph)
+        if isinstance(to_graph, ox.DefaultGraph):
+            raise StoreError("name the graph to load into: the default graph is the union of the named graphs")
+        try:
+            self._store.bulk_load(input_, format=rdf_format(fmt), base_iri=base_iri, to_graph=to_graph)
+        except SyntaxError as exc:
+            raise InputError(f"cannot load {fmt} data: {exc}") from exc
+        self._refresh_union(graph=None if to_graph is None else to_graph.value)
+
+    def _refresh_union(self, graph: str | None = None) -> None:
+        """Copy the named graphs' triples (all, or one graph's) into the default graph."""
+        copies = [ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in self.quads(graph)]
+        self._store.bulk_extend(copies)
 
     def add_quads(self, quads: Iterable[ox.Quad]) -> None:
-        """Add pyoxigraph quads directly (used by the build, which parses with pyoxigraph)."""
+        """Add quads of named graphs, keeping the default graph their union."""
         self._writable()
-        self._store.bulk_extend(quads)
+        named = []
+        for quad in quads:
+            if isinstance(quad.graph_name, ox.DefaultGraph):
+                raise StoreError(f"the default graph is the union of the named graphs; put {quad} in a named graph")
+            named.append(quad)
+        self._store.bulk_extend(named)
+        self._store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in named)
 
     def add_triples(self, triples: Iterable[Triple], *, graph: str) -> int:
-        self._writable()
         g = ox.NamedNode(graph)
         quads = [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), g) for s, p, o in triples]  # type: ignore[arg-type]
-        self._store.bulk_extend(quads)
+        self.add_quads(quads)
         return len(quads)
 
     def drop_graph(self, graph: str) -> None:
         self._writable()
         self._store.remove_graph(ox.NamedNode(graph))
+        # a dropped triple may still be stated in another graph: rebuild the union
+        self._store.clear_graph(ox.DefaultGraph())
+        self._refresh_union()
 
-    def quads(self, graph: str | None = None) -> Iterable[ox.Quad]:
-        """All quads, or those of one named graph (pyoxigraph terms; for the build and dumps)."""
-        return self._store.quads_for_pattern(None, None, None, None if graph is None else ox.NamedNode(graph))
+    def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
+        """The quads of the named graphs, or of one (pyoxigraph terms; for the build and dumps)."""
+        if graph is not None:
+            yield from self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+            return
+        for quad in self._store.quads_for_pattern(None, None, None, None):
+            if not isinstance(quad.graph_name, ox.DefaultGraph):
+                yield quad
 
     def dump(self, output: BinaryIO, *, fmt: str, graph: str | None = None) -> None:
-        if graph is None and fmt not in DATASET_FORMATS:
-            raise StoreError(f"the whole store holds named graphs; use a dataset format (nquads, trig) or name a graph, not {fmt!r}")
-        from_graph = None if graph is None else ox.NamedNode(graph)
-        self._store.dump(output, format=rdf_format(fmt), from_graph=from_graph)
+        if graph is None:
+            if fmt not in DATASET_FORMATS:
+                raise StoreError(f"the whole store holds named graphs; use a dataset format (nquads, trig) or name a graph, not {fmt!r}")
+            ox.serialize(self.quads(), output, format=rdf_format(fmt))
+            return
+        self._store.dump(output, format=rdf_format(fmt), from_graph=ox.NamedNode(graph))
 
     def dump_bytes(self, *, fmt: str, graph: str | None = None) -> bytes:
         buffer = io.BytesIO()
