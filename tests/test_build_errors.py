@@ -128,3 +128,24 @@ def test_failed_build_leaves_no_staging_directory(built_project: Settings) -> No
         build(built_project)
     stores = StateLayout(built_project.state_path).stores
     assert [p.name for p in stores.iterdir() if p.name.startswith(".")] == []
+
+
+def test_disagreeing_figures_are_kept_and_reported_without_failing(project: Settings) -> None:
+    figure = """@prefix qb: <http://purl.org/linked-data/cube#> .
+@prefix thcm: <https://w3id.org/thcm/ontology#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix sdmx-attribute: <http://purl.org/linked-data/sdmx/2009/attribute#> .
+@prefix sdmx-dimension: <http://purl.org/linked-data/sdmx/2009/dimension#> .
+<https://w3id.org/thcm/id/obs/test-{name}> a qb:Observation ;
+    thcm:refSubject <https://w3id.org/thcm/id/org/leg-thueringen> ; thcm:memberCount {value} ;
+    sdmx-attribute:unitMeasure <http://qudt.org/vocab/unit/NUM> ;
+    sdmx-dimension:refPeriod <http://reference.data.gov.uk/id/year/2012> ;
+    thcm:valueAsPrinted "{value}" ; prov:wasDerivedFrom <https://w3id.org/thcm/id/source/thcm-brochure-2012> .
+"""
+    write(project, "thcm-brochure-2012/box.ttl", figure.replace("{name}", "box").replace("{value}", "60"))
+    write(project, "thcm-brochure-2012/annex.ttl", figure.replace("{name}", "annex").replace("{value}", "9"))
+    checked = check(project)
+    (conflict,) = [c for c in checked.conflicts if c.subject.endswith("/leg-thueringen")]
+    assert {(r.observation.rsplit("/", 1)[1], r.value) for r in conflict.readings} == {("test-box", "60"), ("test-annex", "9")}
+    text = str(conflict)
+    assert "id:org/leg-thueringen thcm:memberCount" in text and 'printed "60"' in text and "id:source/thcm-brochure-2012" in text

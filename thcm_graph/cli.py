@@ -117,14 +117,21 @@ def build(ctx: click.Context, quiet: bool) -> None:
 @main.command()
 @click.pass_context
 def validate(ctx: click.Context) -> None:
-    """Check data/ against the ontology and shapes without publishing anything."""
+    """Check data/ against the ontology and shapes without publishing anything.
+
+    Also lists the figures that disagree (same subject, measure and period, different values):
+    they are kept as separate observations and do not fail the check.
+    """
     from .build import check
 
     checked = check(_settings(ctx), on_stage=_stage)
     for warning in checked.report.warnings:
         err.print(f"[yellow]warning:[/] {escape(str(warning))}", markup=True)
+    for conflict in checked.conflicts:
+        out.print(f"[cyan]conflict kept:[/] {escape(str(conflict))}", markup=True)
     out.print(f"valid: {len(checked.parsed.files)} files, {checked.parsed.store.count()} triples "
-              f"(+{checked.inferred} inferred), 0 violations, {len(checked.report.warnings)} warnings")
+              f"(+{checked.inferred} inferred), 0 violations, {len(checked.report.warnings)} warnings, "
+              f"{len(checked.conflicts)} conflicting figures kept")
 
 
 QUERY_FORMATS = ["table", *RESULT_FORMATS, *RDF_FORMATS]

@@ -1,6 +1,6 @@
 """The build: parse → entail → validate → publish (DESIGN.md §3)."""
 
-from .pipeline import BuildResult, CheckResult, Conflict, build, check
+from .pipeline import BuildResult, CheckResult, Conflict, FigureReading, build, check
 from .validate import Problem, ValidationReport
 
-__all__ = ["BuildResult", "CheckResult", "Conflict", "Problem", "ValidationReport", "build", "check"]
+__all__ = ["BuildResult", "CheckResult", "Conflict", "FigureReading", "Problem", "ValidationReport", "build", "check"]

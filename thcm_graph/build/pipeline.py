@@ -16,6 +16,7 @@ from ..errors import ValidationFailed
 from ..namespaces import INFERRED_GRAPH
 from ..queries import load_query
 from ..store import Publication, SelectResult, StateLayout
+from ..terms import compact
 from .entail import entail
 from .parse import ParseResult, discover, display_path, parse_files
 from .publish import build_lock, publish
@@ -25,17 +26,32 @@ Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True)
+class FigureReading:
+    """One observation taking part in a conflict."""
+
+    observation: str
+    value: str
+    printed: str | None
+    source: str | None
+
+
+@dataclass(frozen=True)
 class Conflict:
-    """Two or more observations giving different values for the same subject, measure and period."""
+    """Observations giving different values for the same subject, measure and period."""
 
     subject: str
     measure: str
     period: str | None
-    observations: tuple[str, ...]
+    readings: tuple[FigureReading, ...]
 
     def __str__(self) -> str:
-        period = f" in {self.period}" if self.period else ""
-        return f"{self.subject} {self.measure}{period}: {len(self.observations)} observations disagree ({', '.join(self.observations)})"
+        period = f" ({compact(self.period)})" if self.period else ""
+        values = "; ".join(
+            f"{r.value}" + (f' printed "{r.printed}"' if r.printed else "")
+            + f" in {compact(r.observation)}" + (f" from {compact(r.source)}" if r.source else "")
+            for r in self.readings
+        )
+        return f"{compact(self.subject)} {compact(self.measure)}{period}: {values}"
 
 
 @dataclass
@@ -102,11 +118,15 @@ def check(settings: Settings, on_stage: Progress = _noop) -> CheckResult:
 def _conflicts(parsed: ParseResult) -> list[Conflict]:
     result = parsed.store.query(load_query("conflicting-figures"))
     assert isinstance(result, SelectResult)
-    return [
-        Conflict(str(row["subject"]), str(row["measure"]), str(row["period"]) if "period" in row else None,
-                 tuple(sorted(str(row["observations"]).split())))
-        for row in result.as_dicts()
-    ]
+    groups: dict[tuple[str, str, str | None], list[FigureReading]] = {}
+    for row in result.as_dicts():
+        key = (str(row["subject"]), str(row["measure"]), str(row["period"]) if "period" in row else None)
+        groups.setdefault(key, []).append(FigureReading(
+            str(row["obs"]), str(row["value"]),
+            str(row["printed"]) if "printed" in row else None,
+            str(row["source"]) if "source" in row else None,
+        ))
+    return [Conflict(*key, tuple(readings)) for key, readings in groups.items()]
 
 
 def build(settings: Settings, on_stage: Progress = _noop) -> BuildResult:
