@@ -1,37 +1,76 @@
-"""``create_app(settings, provider)``: the FastAPI application, built on demand (no import-time state)."""
+"""``create_app(settings)``: the FastAPI application, built on demand (no import-time state)."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
+from starlette.concurrency import run_in_threadpool
 
 from thcm_graph import __version__
 from thcm_graph.config import Settings
-from thcm_graph.store import PublishedStoreProvider
+from thcm_graph.workers import QueryWorkers
 
 from . import errors, sparql
 
 
-def create_app(settings: Settings, provider: PublishedStoreProvider) -> FastAPI:
-    """The web service over the published store that ``provider`` follows."""
+def start_workers(settings: Settings) -> QueryWorkers:
+    """Query workers over the current published build, with the configured limits."""
+    return QueryWorkers(
+        settings.state_path,
+        timeout=settings.query_timeout,
+        max_bytes=settings.max_result_bytes,
+        max_workers=settings.max_workers,
+        reload_interval=settings.reload_interval,
+    )
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """The web service over the current published build in ``settings.state_path``.
+
+    Query workers start with the application (lifespan) and stop with it.
+    """
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.workers = await run_in_threadpool(start_workers, settings)
+        try:
+            yield
+        finally:
+            app.state.workers.close()
+
     app = FastAPI(
         title="thcm-graph",
         version=__version__,
         description="Knowledge graph of the Thuringian innovation ecosystem: SPARQL 1.1 endpoint at /sparql.",
+        lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.provider = provider
+    origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
+    if origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_headers=["Accept", "Content-Type", "Authorization", "If-None-Match"],
+            expose_headers=["ETag", "X-Thcm-Build"],
+            max_age=3600,
+        )
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
     errors.install(app)
     app.include_router(sparql.router)
 
     @app.get("/", summary="About this service")
     def home(request: Request) -> dict[str, object]:
         """What is served: the build, its size, and where to go next."""
-        _, publication = provider.get()
-        manifest = publication.manifest
+        manifest = request.app.state.workers.current().manifest
         return {
             "name": "thcm-graph",
             "version": __version__,
-            "build_id": publication.build_id,
+            "build_id": manifest["build_id"],
             "created": manifest.get("created"),
             "triples": manifest.get("triples"),
             "graphs": manifest.get("graphs"),
@@ -39,8 +78,8 @@ def create_app(settings: Settings, provider: PublishedStoreProvider) -> FastAPI:
         }
 
     @app.get("/health", summary="Liveness and the build being served")
-    def health() -> dict[str, object]:
-        _, publication = provider.get()
-        return {"status": "ok", "build_id": publication.build_id, "reload_error": provider.last_error}
+    def health(request: Request) -> dict[str, object]:
+        workers: QueryWorkers = request.app.state.workers
+        return {"status": "ok", "build_id": workers.current().build_id, "reload_error": workers.last_error}
 
     return app

@@ -7,12 +7,13 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from thcm_graph.store import Publication, Store
+from thcm_graph.workers import WorkerStore
 
 
 def current_store(request: Request) -> tuple[Store, Publication]:
-    """The store of the build being served, and that build (switches when a new build is published)."""
-    store, publication = request.app.state.provider.get()
-    return store, publication
+    """A store answering from the build being served (each query in a killable worker), and that build."""
+    workers = request.app.state.workers
+    return WorkerStore(workers), workers.current()
 
 
 StoreDep = Annotated[tuple[Store, Publication], Depends(current_store)]

@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from thcm_graph.errors import InputError, StoreError, StoreNotBuilt, ThcmError
+from thcm_graph.errors import InputError, StoreError, ThcmError
+from thcm_graph.workers import QueryTimeout, ResultTooLarge, WorkersBusy
 
 
 class HTTPProblem(Exception):
@@ -29,10 +30,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(ThcmError)
     async def _thcm(_: Request, exc: ThcmError) -> JSONResponse:
-        if isinstance(exc, InputError):
+        if isinstance(exc, QueryTimeout | WorkersBusy):
+            status = 503  # the service refused to spend more time; the message says which limit
+        elif isinstance(exc, ResultTooLarge | InputError):
             status = 400
-        elif isinstance(exc, StoreNotBuilt):
-            status = 503
         elif isinstance(exc, StoreError):
             status = 503
         else:

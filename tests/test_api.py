@@ -6,11 +6,10 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from api import create_app
 from thcm_graph.config import Settings
-from thcm_graph.store import provider
 
 SELECT = "SELECT ?s WHERE { ?s a <https://w3id.org/thcm/ontology#Agency> } LIMIT 2"
 DESCRIBE = "DESCRIBE <https://w3id.org/thcm/id/org/leg-thueringen>"
@@ -18,7 +17,7 @@ DESCRIBE = "DESCRIBE <https://w3id.org/thcm/id/org/leg-thueringen>"
 
 @pytest.fixture(scope="module")
 def client(session_build: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(session_build, provider(session_build))) as c:
+    with TestClient(create_app(session_build)) as c:
         yield c
 
 
@@ -59,10 +58,74 @@ def test_two_query_parameters_are_400(client: TestClient) -> None:
     assert "2 'query' parameters" in response.json()["error"]["message"]
 
 
-def test_missing_query_is_400(client: TestClient) -> None:
-    response = client.get("/sparql")
+def test_missing_query_in_a_post_is_400(client: TestClient) -> None:
+    response = client.post("/sparql", data={"default-graph-uri": "https://w3id.org/thcm/graph/ontology"})
     assert response.status_code == 400
     assert "missing 'query'" in response.json()["error"]["message"]
+
+
+def test_get_without_query_is_the_service_description(client: TestClient) -> None:
+    response = client.get("/sparql")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/turtle; charset=utf-8"
+    graph = Graph().parse(data=response.text, format="turtle")
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    endpoint = URIRef("http://testserver/sparql")
+    assert (endpoint, URIRef(sd + "endpoint"), endpoint) in graph
+    assert (endpoint, URIRef(sd + "feature"), URIRef(sd + "UnionDefaultGraph")) in graph
+    assert (endpoint, URIRef(sd + "resultFormat"), URIRef("http://www.w3.org/ns/formats/SPARQL_Results_JSON")) in graph
+    names = set(graph.objects(None, URIRef(sd + "name")))
+    assert URIRef("https://w3id.org/thcm/graph/ontology") in names
+    as_jsonld = client.get("/sparql", headers={"accept": "application/ld+json"})
+    assert as_jsonld.headers["content-type"].startswith("application/ld+json")
+    assert len(Graph().parse(data=as_jsonld.text, format="json-ld")) == len(graph)
+
+
+def test_other_methods_are_405(client: TestClient) -> None:
+    assert client.put("/sparql", content=SELECT).status_code == 405
+    assert client.delete("/sparql").status_code == 405
+
+
+def test_oversized_body_is_413(client: TestClient, session_build: Settings) -> None:
+    big = "SELECT * WHERE { ?s ?p ?o } #" + "x" * (session_build.max_body_bytes + 1)
+    response = client.post("/sparql", content=big, headers={"content-type": "application/sparql-query"})
+    assert response.status_code == 413
+    assert "THCM_MAX_BODY_BYTES" in response.json()["error"]["message"]
+
+
+def test_cors_allows_browsers(client: TestClient) -> None:
+    preflight = client.options("/sparql", headers={"origin": "https://example.org", "access-control-request-method": "POST"})
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] in ("*", "https://example.org")
+    simple = client.get("/sparql", params={"query": SELECT}, headers={"origin": "https://example.org"})
+    assert simple.headers["access-control-allow-origin"] in ("*", "https://example.org")
+    assert "etag" in simple.headers["access-control-expose-headers"].lower()
+
+
+def test_large_answers_are_gzipped(client: TestClient) -> None:
+    response = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"}, headers={"accept-encoding": "gzip"})
+    assert response.headers["content-encoding"] == "gzip"
+    assert len(response.json()["results"]["bindings"]) > 100
+
+
+def test_etag_revalidation_gives_304(client: TestClient) -> None:
+    first = client.get("/sparql", params={"query": SELECT})
+    etag = first.headers["etag"]
+    assert first.headers["x-thcm-build"] in etag and first.headers["cache-control"] == "no-cache"
+    again = client.get("/sparql", params={"query": SELECT}, headers={"if-none-match": etag})
+    assert again.status_code == 304
+    other = client.get("/sparql", params={"query": SELECT}, headers={"if-none-match": etag, "accept": "text/csv"})
+    assert other.status_code == 200
+
+
+def test_update_without_configured_token_is_403(client: TestClient) -> None:
+    response = client.post("/sparql", data={"update": "DROP ALL"}, headers={"authorization": "Bearer whatever-is-long-enough"})
+    assert response.status_code == 403
+    assert "THCM_UPDATE_TOKEN" in response.json()["error"]["message"]
+
+
+def test_update_in_the_url_is_400(client: TestClient) -> None:
+    assert client.get("/sparql", params={"update": "DROP ALL"}).status_code == 400
 
 
 def test_wrong_content_type_is_415(client: TestClient) -> None:
@@ -75,6 +138,22 @@ def test_update_is_refused_with_403(client: TestClient) -> None:
     assert response.status_code == 403
     form = client.post("/sparql", data={"update": "DROP ALL"})
     assert form.status_code == 403
+
+
+@pytest.mark.parametrize("fmt,media", [("turtle", "text/turtle"), ("ntriples", "application/n-triples"),
+                                       ("jsonld", "application/ld+json"), ("rdfxml", "application/rdf+xml"),
+                                       ("nquads", "application/n-quads"), ("trig", "application/trig")])
+def test_construct_in_every_rdf_format(client: TestClient, fmt: str, media: str) -> None:
+    response = client.get("/sparql", params={"query": DESCRIBE}, headers={"accept": media})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == f"{media}; charset=utf-8"
+    rdflib_format = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml", "nquads": "nquads", "trig": "trig"}[fmt]
+    assert len(Graph().parse(data=response.text, format=rdflib_format)) > 3
+
+
+def test_select_cannot_be_turtle(client: TestClient) -> None:
+    response = client.get("/sparql", params={"query": SELECT, "format": "turtle"})
+    assert response.status_code == 406
 
 
 def test_non_utf8_body_is_400(client: TestClient) -> None:

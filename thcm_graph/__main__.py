@@ -1,3 +1,4 @@
 from .cli import main
 
-main()
+if __name__ == "__main__":  # query workers are started with "spawn", which imports this module
+    main()

@@ -203,11 +203,14 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
     import uvicorn
 
     from api.app import create_app
-    from .store import provider
+
+    from .store import current_publication
 
     settings = _settings(ctx, host=host, port=port)
-    app = create_app(settings, provider(settings))
-    err.print(f"serving build {app.state.provider.publication.build_id} on http://{settings.host}:{settings.port}/sparql")
+    publication = current_publication(settings.state_path)  # fail early and clearly if nothing is built
+    app = create_app(settings)
+    err.print(f"serving build {publication.build_id} on http://{settings.host}:{settings.port}/sparql "
+              f"(queries limited to {settings.query_timeout:g} s each)")
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
 
 

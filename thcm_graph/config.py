@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .errors import ConfigError
@@ -53,11 +53,29 @@ class Settings(BaseSettings):
     reload_interval: float = Field(
         1.0, ge=0, description="Seconds between checks of the server for a newly published build (0: check on every request)."
     )
+    query_timeout: float = Field(
+        30.0, gt=0, description="Seconds a SPARQL query may run before its worker process is killed and the client gets an error."
+    )
+    max_result_bytes: int = Field(64 * 2**20, ge=1024, description="Largest serialised query result in bytes; larger results are refused (add a LIMIT).")
+    max_workers: int = Field(16, ge=1, description="Queries evaluated at once, each in its own worker process; more wait for a free worker.")
+    max_body_bytes: int = Field(1 * 2**20, ge=1024, description="Largest accepted request body (POSTed query or update) in bytes; larger gets 413.")
+    cors_origins: str = Field("*", description="Origins allowed to call the API from a browser (CORS), comma-separated; empty disables CORS.")
+    update_token: SecretStr | None = Field(
+        None,
+        description="Bearer token that enables SPARQL Update at /sparql (validated and published like a build). Unset: read-only.",
+    )
     debug_pause_before_switch: float = Field(
         0.0,
         ge=0,
         description="Fault-injection for tests: seconds a build waits, fully written, before switching 'current'. Keep 0.",
     )
+
+    @field_validator("update_token")
+    @classmethod
+    def _strong_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 16:
+            raise ValueError("the update token must be at least 16 characters")
+        return value
 
     @field_validator("store")
     @classmethod
@@ -97,7 +115,7 @@ def load_settings(**overrides: Any) -> Settings:
         problems = []
         for err in exc.errors():
             field = str(err["loc"][0]) if err["loc"] else "?"
-            given = err.get("input")
+            given = "***" if field == "update_token" else err.get("input")
             problems.append(f"{ENV_PREFIX}{field.upper()}={given!r}: {err['msg']}")
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems)) from None
 

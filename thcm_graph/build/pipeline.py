@@ -129,6 +129,17 @@ def _conflicts(parsed: ParseResult) -> list[Conflict]:
     return [Conflict(*key, tuple(readings)) for key, readings in groups.items()]
 
 
+def new_build_id(layout: StateLayout, created: datetime, content_hash: str) -> str:
+    """A build id: UTC time stamp to the millisecond (fixed width, so ids sort by time) + content hash."""
+    stamp = f"{created:%Y%m%dT%H%M%S}.{created.microsecond // 1000:03d}Z"
+    build_id = f"{stamp}-{content_hash[:12]}"
+    suffix = 1
+    while layout.build_dir(build_id).exists():  # same content within one millisecond
+        suffix += 1
+        build_id = f"{stamp}-{content_hash[:12]}-{suffix}"
+    return build_id
+
+
 def build(settings: Settings, on_stage: Progress = _noop) -> BuildResult:
     """Check the data and publish it atomically as the new current build.
 
@@ -138,12 +149,7 @@ def build(settings: Settings, on_stage: Progress = _noop) -> BuildResult:
     with build_lock(layout):
         checked = check(settings, on_stage)
         created = datetime.now(UTC)
-        stamp = f"{created:%Y%m%dT%H%M%S}.{created.microsecond // 1000:03d}Z"
-        build_id = f"{stamp}-{checked.content_hash[:12]}"
-        suffix = 1
-        while layout.build_dir(build_id).exists():  # same content within one millisecond
-            suffix += 1
-            build_id = f"{stamp}-{checked.content_hash[:12]}-{suffix}"
+        build_id = new_build_id(layout, created, checked.content_hash)
         on_stage(f"publishing build {build_id}")
         mark = time.perf_counter()
         manifest = _manifest(settings, checked, build_id, created)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..config import Settings
 from .base import Capabilities, Store
 from .oxigraph import OxigraphStore
-from .published import Publication, PublishedStoreProvider, StateLayout, current_publication, open_publication
+from .published import Publication, StateLayout, current_publication, open_publication
 from .results import RDF_FORMATS, RESULT_FORMATS, AskResult, GraphResult, QueryResult, RawResult, SelectResult, Term
 
 __all__ = [
@@ -14,7 +14,6 @@ __all__ = [
     "GraphResult",
     "OxigraphStore",
     "Publication",
-    "PublishedStoreProvider",
     "QueryResult",
     "RDF_FORMATS",
     "RESULT_FORMATS",
@@ -39,9 +38,3 @@ def open_published(settings: Settings, *, in_memory: bool | None = None) -> tupl
     memory = settings.serve_in_memory if in_memory is None else in_memory
     return open_publication(publication, in_memory=memory), publication
 
-
-def provider(settings: Settings) -> PublishedStoreProvider:
-    """A provider that follows newly published builds (for the server)."""
-    return PublishedStoreProvider(
-        settings.state_path, in_memory=settings.serve_in_memory, reload_interval=settings.reload_interval
-    )

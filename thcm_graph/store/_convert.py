@@ -76,3 +76,8 @@ def to_oxigraph(term: Term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
 def graph_node(iri: str | None) -> ox.NamedNode | ox.DefaultGraph:
     """A graph name, or the default graph for None."""
     return ox.DefaultGraph() if iri is None else ox.NamedNode(iri)
+
+
+def parse_triples(data: bytes, fmt: str) -> list[tuple[Term, Term, Term]]:
+    """Parse RDF bytes (e.g. a worker's N-Triples answer) into neutral triples."""
+    return [(to_neutral(t.subject), to_neutral(t.predicate), to_neutral(t.object)) for t in ox.parse(data, format=rdf_format(fmt))]

@@ -172,6 +172,29 @@ class OxigraphStore:
             raise InputError(f"cannot load {fmt} data: {exc}") from exc
         self._refresh_union(graph=None if to_graph is None else to_graph.value)
 
+    def update(self, sparql: str) -> None:
+        """Apply a SPARQL 1.1 Update to the named graphs, then bring the union up to date.
+
+        The default graph is derived (the union), so an update must name its graphs
+        (``INSERT DATA { GRAPH <g> { … } }``, ``WITH <g> …``); writing into the default graph is
+        refused, since it would be lost when the union is rebuilt.
+        """
+        self._writable()
+        try:
+            self._store.update(sparql)
+        except SyntaxError as exc:
+            raise QueryError(f"malformed update: {exc.msg if hasattr(exc, 'msg') else exc}") from exc
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise QueryError(f"update failed: {exc}") from exc
+        stray = self._store.query("ASK { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }")
+        if bool(stray):
+            raise InputError(
+                "the update writes into the default graph, which is the union of the named graphs here; "
+                "name the graph: INSERT DATA { GRAPH <https://w3id.org/thcm/graph/…> { … } }"
+            )
+        self._store.clear_graph(ox.DefaultGraph())
+        self._refresh_union()
+
     def _refresh_union(self, graph: str | None = None) -> None:
         """Copy the named graphs' triples (all, or one graph's) into the default graph."""
         copies = [ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in self.quads(graph)]

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -103,53 +101,3 @@ def open_publication(publication: Publication, *, in_memory: bool) -> OxigraphSt
     on_disk.close()
     return memory
 
-
-class PublishedStoreProvider:
-    """Hands out the store of the current build, switching when a newer build is published.
-
-    A server asks :meth:`get` on every request; at most every ``reload_interval`` seconds it
-    checks whether ``current`` moved, and if so opens the new build *before* swapping it in, so
-    requests keep being answered by the previous build meanwhile, and a build that cannot be
-    opened leaves the previous one serving.
-    """
-
-    def __init__(self, state_dir: Path, *, in_memory: bool, reload_interval: float = 1.0) -> None:
-        self._layout = StateLayout(state_dir)
-        self._in_memory = in_memory
-        self._interval = reload_interval
-        self._lock = threading.Lock()
-        self._checked = 0.0
-        self._publication = current_publication(state_dir)
-        self._store = open_publication(self._publication, in_memory=in_memory)
-        self.last_error: str | None = None
-
-    @property
-    def publication(self) -> Publication:
-        return self._publication
-
-    def get(self) -> tuple[OxigraphStore, Publication]:
-        """The store to answer with, and the build it holds."""
-        now = time.monotonic()
-        if now - self._checked >= self._interval and self._lock.acquire(blocking=False):
-            try:
-                self._checked = now
-                self._maybe_switch()
-            finally:
-                self._lock.release()
-        return self._store, self._publication
-
-    def _maybe_switch(self) -> None:
-        try:
-            directory = self._layout.current_dir()
-            if directory == self._publication.directory:
-                return
-            publication = Publication(directory, read_manifest(directory))
-            store = open_publication(publication, in_memory=self._in_memory)
-        except StoreError as exc:
-            self.last_error = str(exc)
-            return
-        old = self._store
-        self._store, self._publication = store, publication
-        self.last_error = None
-        if self._in_memory:
-            old.close()
