@@ -80,6 +80,13 @@ def create_app(settings: Settings) -> FastAPI:
     @app.get("/health", summary="Liveness and the build being served")
     def health(request: Request) -> dict[str, object]:
         workers: QueryWorkers = request.app.state.workers
-        return {"status": "ok", "build_id": workers.current().build_id, "reload_error": workers.last_error}
+        return {
+            "status": "ok",
+            "build_id": workers.current().build_id,
+            "reload_error": workers.last_error,
+            "running_queries": workers.running,
+            "worker_pid": workers.zygote_pid,
+            "query_timeout": workers.timeout,
+        }
 
     return app

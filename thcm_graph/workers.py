@@ -210,6 +210,10 @@ class _Zygote:
         assert status == "pid"
         return int(pid), ours
 
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid
+
     def close(self) -> None:
         with contextlib.suppress(OSError, BrokenPipeError), self._lock:
             self._conn.send(("exit",))
@@ -218,6 +222,16 @@ class _Zygote:
             self._process.kill()
             self._process.join()
         self._conn.close()
+
+
+#: After this many seconds a query counts as long-running and its worker is given a lower CPU
+#: priority (nice 10), so that short queries keep their latency while long ones run.
+DEPRIORITISE_AFTER = 0.3
+
+
+def _deprioritise(pid: int) -> None:
+    with contextlib.suppress(OSError):
+        os.setpriority(os.PRIO_PROCESS, pid, 10)
 
 
 def _kill(pid: int) -> None:
@@ -264,6 +278,7 @@ class QueryWorkers:
         self._switch_lock = threading.Lock()
         self._checked = time.monotonic()
         self.last_error: str | None = None
+        self._active: set[int] = set()
         directory = self._layout.current_dir()
         self._zygote = _Zygote(Publication(directory, read_manifest(directory)), max_bytes=max_bytes, timeout=timeout)
 
@@ -271,7 +286,19 @@ class QueryWorkers:
     def publication(self) -> Publication:
         return self._zygote.publication
 
+    @property
+    def zygote_pid(self) -> int | None:
+        """Process id of the zygote; every running query is one of its children."""
+        return self._zygote.pid
+
+    @property
+    def running(self) -> int:
+        """Queries being evaluated right now."""
+        return len(self._active)
+
     def close(self) -> None:
+        for pid in list(self._active):
+            _kill(pid)
         self._zygote.close()
 
     # -- following new builds -------------------------------------------------------------
@@ -324,16 +351,25 @@ class QueryWorkers:
             self.current()
             zygote = self._zygote
             pid, sock = zygote.fork(request)
+            self._active.add(pid)
             deadline = time.monotonic() + self.timeout
+            demote_at = time.monotonic() + DEPRIORITISE_AFTER
             chunks = []
             try:
                 with sock:
                     while True:
-                        remaining = deadline - time.monotonic()
+                        now = time.monotonic()
+                        remaining = deadline - now
                         if remaining <= 0:
                             raise TimeoutError
-                        sock.settimeout(remaining)
-                        chunk = sock.recv(1 << 16)
+                        if demote_at and now >= demote_at:
+                            _deprioritise(pid)
+                            demote_at = 0.0
+                        sock.settimeout(min(remaining, demote_at - now) if demote_at else remaining)
+                        try:
+                            chunk = sock.recv(1 << 16)
+                        except TimeoutError:
+                            continue  # the loop decides: demote, or give up at the deadline
                         if not chunk:
                             break
                         chunks.append(chunk)
@@ -343,6 +379,8 @@ class QueryWorkers:
             except BaseException:
                 _kill(pid)
                 raise
+            finally:
+                self._active.discard(pid)
             return _parse_answer(b"".join(chunks), zygote.publication.build_id, started)
         finally:
             self._slots.release()
@@ -356,11 +394,17 @@ class QueryWorkers:
             self.current()
             zygote = self._zygote
             pid, sock = zygote.fork(request)
+            self._active.add(pid)
             try:
                 reader, writer = await asyncio.open_connection(sock=sock)
+                reading = asyncio.ensure_future(reader.read())
                 try:
-                    data = await asyncio.wait_for(reader.read(), timeout=self.timeout)
+                    done, _ = await asyncio.wait({reading}, timeout=DEPRIORITISE_AFTER)
+                    if not done:
+                        _deprioritise(pid)
+                    data = await asyncio.wait_for(reading, timeout=max(self.timeout - DEPRIORITISE_AFTER, 0.001))
                 finally:
+                    reading.cancel()
                     writer.close()
             except TimeoutError:
                 _kill(pid)
@@ -368,6 +412,8 @@ class QueryWorkers:
             except BaseException:  # cancelled (client gone) or failed: stop the computation
                 _kill(pid)
                 raise
+            finally:
+                self._active.discard(pid)
             return _parse_answer(data, zygote.publication.build_id, started)
         finally:
             self._slots.release()

@@ -1,0 +1,101 @@
+"""Time limits that really stop queries, and a server that stays responsive meanwhile (real uvicorn)."""
+
+from __future__ import annotations
+
+import statistics
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from conftest import Server, start_server, stop_server
+from thcm_graph.config import Settings
+
+pytestmark = pytest.mark.subprocess
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+CHEAP = "ASK { <https://w3id.org/thcm/id/org/leg-thueringen> ?p ?o }"
+TIMEOUT = 3.0
+
+
+def children_of(pid: int) -> list[int]:
+    """Live child processes of ``pid`` (zombies excluded), read from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.fixture(scope="module")
+def limited(tmp_path_factory: pytest.TempPathFactory, session_build: Settings) -> Iterator[Server]:
+    server = start_server(session_build, extra_env={"THCM_QUERY_TIMEOUT": str(TIMEOUT)})
+    yield server
+    stop_server(server)
+
+
+def test_runaway_queries_are_stopped_and_cheap_queries_keep_answering(limited: Server) -> None:
+    worker_pid = httpx.get(f"{limited.base_url}/health").json()["worker_pid"]
+    outcomes: list[httpx.Response] = []
+
+    def runaway() -> None:
+        outcomes.append(httpx.get(f"{limited.base_url}/sparql", params={"query": RUNAWAY}, timeout=60))
+
+    threads = [threading.Thread(target=runaway) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + 10
+    while len(children_of(worker_pid)) < 4:
+        assert time.monotonic() < deadline, "the runaway queries never started"
+        time.sleep(0.05)
+
+    latencies = []
+    while len(children_of(worker_pid)) >= 4 and len(latencies) < 20:
+        started = time.perf_counter()
+        response = httpx.get(f"{limited.base_url}/sparql", params={"query": CHEAP}, timeout=10)
+        latencies.append(time.perf_counter() - started)
+        assert response.status_code == 200 and response.json()["boolean"] is True
+    for thread in threads:
+        thread.join()
+
+    assert len(latencies) >= 5
+    # No cheap query waited for a runaway one (the 200 ms figure is measured in `make bench`).
+    assert max(latencies) < TIMEOUT, latencies
+    print(f"cheap query while 4 runaway queries run: median {statistics.median(latencies) * 1000:.0f} ms, "
+          f"max {max(latencies) * 1000:.0f} ms over {len(latencies)} requests")
+    assert [r.status_code for r in outcomes] == [503] * 4
+    assert all("THCM_QUERY_TIMEOUT" in r.json()["error"]["message"] for r in outcomes)
+    deadline = time.monotonic() + 1.0  # SIGKILL is delivered at once; the exit takes a moment
+    while children_of(worker_pid):  # killed, not left computing
+        assert time.monotonic() < deadline, f"workers still running: {children_of(worker_pid)}"
+        time.sleep(0.02)
+    assert httpx.get(f"{limited.base_url}/health").json()["running_queries"] == 0
+
+
+def test_a_client_that_leaves_stops_its_query(limited: Server) -> None:
+    worker_pid = httpx.get(f"{limited.base_url}/health").json()["worker_pid"]
+    with pytest.raises(httpx.ReadTimeout):
+        httpx.get(f"{limited.base_url}/sparql", params={"query": RUNAWAY}, timeout=0.5)
+    deadline = time.monotonic() + TIMEOUT - 0.5  # well before the time limit would have stopped it
+    while children_of(worker_pid):
+        assert time.monotonic() < deadline, "the worker kept computing after the client left"
+        time.sleep(0.05)
+
+
+def test_result_size_limit(session_build: Settings) -> None:
+    server = start_server(session_build, extra_env={"THCM_MAX_RESULT_BYTES": "2048"})
+    try:
+        response = httpx.get(f"{server.base_url}/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
+        assert response.status_code == 400
+        assert "THCM_MAX_RESULT_BYTES" in response.json()["error"]["message"]
+        small = httpx.get(f"{server.base_url}/sparql", params={"query": CHEAP})
+        assert small.status_code == 200
+    finally:
+        stop_server(server)
