@@ -200,6 +200,7 @@ async def _protocol(request: Request) -> Response:
             formats,
             default_graph=params.get("default-graph-uri") or None,
             named_graphs=params.get("named-graph-uri") or None,
+            base_iri=str(request.url_for("sparql_get")),  # relative IRIs resolve against the endpoint
         ),
     )
     if answer.fmt is None:

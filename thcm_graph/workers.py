@@ -71,6 +71,7 @@ class QueryRequest:
     bindings: Mapping[str, Term] = field(default_factory=dict)
     default_graph: Sequence[str] | None = None
     named_graphs: Sequence[str] | None = None
+    base_iri: str | None = None
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,7 @@ def _answer(store: Any, request: QueryRequest, max_bytes: int) -> tuple[dict[str
             bindings=dict(request.bindings),
             default_graph=request.default_graph,
             named_graphs=request.named_graphs,
+            base_iri=request.base_iri,
         )
         fmt = request.formats.get(raw.kind)
         if fmt is None:
@@ -443,8 +445,12 @@ class WorkerStore:
         bindings: Mapping[str, Term] | None = None,
         default_graph: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult:
-        answer = self._run(sparql, self._FORMATS, bindings=dict(bindings or {}), default_graph=default_graph, named_graphs=named_graphs)
+        answer = self._run(
+            sparql, self._FORMATS, bindings=dict(bindings or {}), default_graph=default_graph,
+            named_graphs=named_graphs, base_iri=base_iri,
+        )
         if answer.kind == "graph":
             return GraphResult(parse_triples(answer.body, "ntriples"))
         return parse_results_json(answer.body)
@@ -456,8 +462,9 @@ class WorkerStore:
         bindings: Mapping[str, Term] | None = None,
         default_graph: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
     ) -> _WorkerRawResult:
-        dataset = {"bindings": dict(bindings or {}), "default_graph": default_graph, "named_graphs": named_graphs}
+        dataset = {"bindings": dict(bindings or {}), "default_graph": default_graph, "named_graphs": named_graphs, "base_iri": base_iri}
         return _WorkerRawResult(self, sparql, dataset)
 
     def named_graphs(self) -> list[str]:

@@ -10,7 +10,7 @@ import pytest
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
-from thcm_graph.errors import QueryError, StoreError
+from thcm_graph.errors import InputError, QueryError, StoreError
 from thcm_graph.store import AskResult, GraphResult, OxigraphStore, SelectResult, Store
 
 EX = "https://example.org/"
@@ -141,3 +141,16 @@ def test_a_triple_stated_in_two_graphs_counts_once_in_the_default_graph(store: S
     store.drop_graph(G2)
     still = store.query(f"ASK {{ <{EX}land> <{EX}name> ?o }}")
     assert still == AskResult(True)
+
+
+def test_load_from_a_file_path(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "extra.nt"
+    path.write_text(f"<{EX}a> <{EX}b> <{EX}c> .\n", encoding="utf-8")
+    store.load(path, fmt="ntriples", graph=EX + "g3")
+    assert store.count(EX + "g3") == 1
+    assert store.query(f"ASK {{ <{EX}a> <{EX}b> <{EX}c> }}") == AskResult(True)
+
+
+def test_load_reports_syntax_errors(store: Store) -> None:
+    with pytest.raises(InputError, match="cannot load turtle"):
+        store.load(b"<a> <b> .", fmt="turtle", graph=EX + "g3")

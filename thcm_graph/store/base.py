@@ -32,7 +32,7 @@ class Store(Protocol):
     Unless ``default_graph`` is given, a query's default graph is the **union of all named
     graphs** (what DESIGN.md §1 documents for the endpoint). ``bindings`` pre-bind variables
     (SEP-0007 substitution), so parameters are never concatenated into query text; a SELECT query
-    must project every variable it has bound.
+    must project every variable it has bound. ``base_iri`` resolves relative IRIs in the query.
     """
 
     capabilities: Capabilities
@@ -44,6 +44,7 @@ class Store(Protocol):
         bindings: Mapping[str, Term] | None = None,
         default_graph: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult:
         """Evaluate a query and return neutral Python results."""
         ...
@@ -55,6 +56,7 @@ class Store(Protocol):
         bindings: Mapping[str, Term] | None = None,
         default_graph: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
     ) -> RawResult:
         """Evaluate a query, keeping the result ready to serialise in a standard format."""
         ...

@@ -116,8 +116,9 @@ class OxigraphStore:
         bindings: Mapping[str, Term] | None = None,
         default_graph: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
     ) -> OxigraphResult:
-        kwargs: dict[str, object] = {}
+        kwargs: dict[str, object] = {"base_iri": base_iri}
         if default_graph is not None:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph]
         if named_graphs is not None:
@@ -140,8 +141,11 @@ class OxigraphStore:
         bindings: Mapping[str, Term] | None = None,
         default_graph: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult:
-        return self.query_raw(sparql, bindings=bindings, default_graph=default_graph, named_graphs=named_graphs).to_result()
+        return self.query_raw(
+            sparql, bindings=bindings, default_graph=default_graph, named_graphs=named_graphs, base_iri=base_iri
+        ).to_result()
 
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
@@ -162,12 +166,12 @@ class OxigraphStore:
 
     def load(self, source: bytes | Path | BinaryIO, *, fmt: str, graph: str | None, base_iri: str | None = None) -> None:
         self._writable()
-        input_: bytes | BinaryIO | str = str(source) if isinstance(source, Path) else source
         to_graph = None if fmt in DATASET_FORMATS else graph_node(graph)
         if isinstance(to_graph, ox.DefaultGraph):
             raise StoreError("name the graph to load into: the default graph is the union of the named graphs")
+        source_kwargs: dict[str, object] = {"path": str(source)} if isinstance(source, Path) else {"input": source}
         try:
-            self._store.bulk_load(input_, format=rdf_format(fmt), base_iri=base_iri, to_graph=to_graph)
+            self._store.bulk_load(format=rdf_format(fmt), base_iri=base_iri, to_graph=to_graph, **source_kwargs)  # type: ignore[arg-type]
         except SyntaxError as exc:
             raise InputError(f"cannot load {fmt} data: {exc}") from exc
         self._refresh_union(graph=None if to_graph is None else to_graph.value)
