@@ -28,7 +28,7 @@ from thcm_graph.store import RDF_FORMATS, RESULT_FORMATS
 from thcm_graph.workers import QueryAnswer, QueryRequest, QueryWorkers
 
 from .errors import HTTPProblem
-from .negotiation import choose
+from .negotiation import choose, formats_from_parameter
 
 router = APIRouter()
 FORM = "application/x-www-form-urlencoded"
@@ -99,15 +99,13 @@ async def _read(request: Request, settings: Settings) -> tuple[str | None, str |
 
 
 def _formats(request: Request, params: dict[str, list[str]]) -> dict[str, str | None]:
-    """The format to answer with for each kind of result, from ``format=`` or the Accept header."""
-    requested = _single(params, "format")
+    """The format to answer with for each kind of result, from ``format=``/``output=`` or the Accept header."""
+    try:
+        requested = formats_from_parameter(params.get("format", []) + params.get("output", []))
+    except ValueError as exc:
+        raise HTTPProblem(400, str(exc)) from None
     if requested is not None:
-        if requested not in RESULT_FORMATS and requested not in RDF_FORMATS:
-            known = ", ".join([*RESULT_FORMATS, *RDF_FORMATS])
-            raise HTTPProblem(400, f"unknown format {requested!r}; use one of {known}")
-        tabular = requested if requested in RESULT_FORMATS else None
-        graph = requested if requested in RDF_FORMATS else None
-        return {"select": tabular, "ask": tabular, "graph": graph}
+        return requested
     accept = request.headers.get("accept")
     tabular = choose(accept, RESULT_FORMATS, "json")
     return {"select": tabular, "ask": tabular, "graph": choose(accept, RDF_FORMATS, "turtle")}
