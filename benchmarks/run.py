@@ -51,6 +51,55 @@ def median_seconds(action: Callable[[], object], repeat: int = REPEAT) -> float:
     return statistics.median(times)
 
 
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+CHEAP = "ASK { <https://w3id.org/thcm/id/org/leg-thueringen> ?p ?o }"
+
+
+def responsiveness(settings: Settings, samples: int = 40) -> tuple[list[float], list[float]]:
+    """Latency of a cheap query over HTTP alone, and while four runaway queries run (real uvicorn)."""
+    import socket
+    import subprocess
+    import threading
+
+    import httpx
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "THCM_PROJECT_DIR": str(settings.project_dir), "THCM_STATE_DIR": str(settings.state_path),
+           "THCM_QUERY_TIMEOUT": "8"}
+    server = subprocess.Popen([sys.executable, "-m", "thcm_graph", "serve", "--port", str(port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        with httpx.Client(base_url=base, timeout=30) as client:
+            def timed() -> float:
+                start = time.perf_counter()
+                assert client.get("/sparql", params={"query": CHEAP}).status_code == 200
+                return time.perf_counter() - start
+
+            timed()
+            alone = [timed() for _ in range(samples)]
+            runaways = [threading.Thread(target=lambda: httpx.get(f"{base}/sparql", params={"query": RUNAWAY}, timeout=30))
+                        for _ in range(4)]
+            for thread in runaways:
+                thread.start()
+            time.sleep(1.0)  # all four are computing, and have been demoted
+            loaded = [timed() for _ in range(samples)]
+            for thread in runaways:
+                thread.join()
+        return alone, loaded
+    finally:
+        server.terminate()
+        server.wait()
+
+
 def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="thcm-bench-"))
     try:
@@ -82,6 +131,7 @@ def main() -> None:
             t_disk = median_seconds(lambda: disk.query(sparql))
             t_rdflib = median_seconds(lambda: list(baseline.query(sparql)))
             rows.append((name, t_memory, t_disk, t_rdflib))
+        alone, loaded = responsiveness(settings)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -110,6 +160,19 @@ def main() -> None:
         "",
         "Both engines gave the same number of results for every query. Ratios above 1 mean the embedded",
         "store is that many times faster than the baseline.",
+        "",
+        "## Responsiveness over HTTP (real `thcm serve`, client on the same 2 cores)",
+        "",
+        "A cheap ASK query, timed alone and while four runaway queries (a four-way cross product) run",
+        "in their worker processes until the time limit stops them.",
+        "",
+        "| condition | median ms | p90 ms | max ms |",
+        "|---|---:|---:|---:|",
+        *[
+            f"| {label} | {statistics.median(v) * 1000:.1f} | {statistics.quantiles(v, n=10)[-1] * 1000:.1f} | {max(v) * 1000:.1f} |"
+            for label, v in (("alone", alone), ("4 runaway queries running", loaded))
+        ],
+        f"| ratio loaded / alone (median) | {statistics.median(loaded) / statistics.median(alone):.1f}× | | |",
         "",
     ]
     OUT.write_text("\n".join(lines), encoding="utf-8")
