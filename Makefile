@@ -11,7 +11,7 @@ PORT   ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv build validate run serve test test-fast bench stats clean distclean
+.PHONY: help venv build validate run serve lint test test-fast bench stats clean distclean
 
 help:  ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -40,7 +40,10 @@ serve: $(STAMP)  ## serve the last published build without rebuilding
 stats: $(STAMP)  ## triples per named graph and instances per class
 	$(THCM) stats
 
-test: $(STAMP)  ## run the whole test suite (real stores, real uvicorn processes)
+lint: $(STAMP)  ## ruff over the code, tests and scripts
+	$(VENV)/bin/ruff check .
+
+test: $(STAMP) lint  ## lint, then the whole test suite (real stores, real uvicorn processes)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-fast: $(STAMP)  ## the suite without the tests that start processes

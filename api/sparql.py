@@ -53,13 +53,16 @@ def _decode(raw: bytes, what: str) -> str:
 
 async def _body(request: Request, settings: Settings) -> bytes:
     declared = request.headers.get("content-length")
+    too_large = HTTPProblem(
+        413, f"the request body is larger than {settings.max_body_bytes:,} bytes (THCM_MAX_BODY_BYTES)", "PayloadTooLarge"
+    )
     if declared and declared.isdigit() and int(declared) > settings.max_body_bytes:
-        raise HTTPProblem(413, f"the request body is larger than {settings.max_body_bytes:,} bytes (THCM_MAX_BODY_BYTES)", "PayloadTooLarge")
+        raise too_large
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
         if len(body) > settings.max_body_bytes:
-            raise HTTPProblem(413, f"the request body is larger than {settings.max_body_bytes:,} bytes (THCM_MAX_BODY_BYTES)", "PayloadTooLarge")
+            raise too_large
     return bytes(body)
 
 
@@ -156,12 +159,15 @@ def _service_description(request: Request, workers: QueryWorkers, settings: Sett
 
 async def _update(request: Request, update: str, workers: QueryWorkers, settings: Settings) -> Response:
     if settings.update_token is None:
-        raise HTTPProblem(403, "this endpoint is read-only: SPARQL Update is disabled (set THCM_UPDATE_TOKEN to enable it)", "Forbidden")
+        raise HTTPProblem(
+            403, "this endpoint is read-only: SPARQL Update is disabled (set THCM_UPDATE_TOKEN to enable it)", "Forbidden"
+        )
     scheme, _, given = request.headers.get("authorization", "").partition(" ")
     expected = settings.update_token.get_secret_value()
     if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), expected.encode()):
         return JSONResponse(
-            {"error": {"type": "Unauthorized", "message": "SPARQL Update needs 'Authorization: Bearer <THCM_UPDATE_TOKEN>'", "status": 401}},
+            {"error": {"type": "Unauthorized", "status": 401,
+                       "message": "SPARQL Update needs 'Authorization: Bearer <THCM_UPDATE_TOKEN>'"}},
             status_code=401,
             headers={"WWW-Authenticate": 'Bearer realm="thcm-graph update"'},
         )

@@ -127,9 +127,9 @@ def main() -> None:
             # same answers on both engines, or the comparison means nothing
             ours, theirs = memory.query(sparql), list(baseline.query(sparql))
             assert len(ours) == len(theirs), f"{name}: {len(ours)} vs {len(theirs)} results"  # type: ignore[arg-type]
-            t_memory = median_seconds(lambda: memory.query(sparql))
-            t_disk = median_seconds(lambda: disk.query(sparql))
-            t_rdflib = median_seconds(lambda: list(baseline.query(sparql)))
+            t_memory = median_seconds(lambda q=sparql: memory.query(q))  # type: ignore[misc]
+            t_disk = median_seconds(lambda q=sparql: disk.query(q))  # type: ignore[misc]
+            t_rdflib = median_seconds(lambda q=sparql: list(baseline.query(q)))  # type: ignore[misc]
             rows.append((name, t_memory, t_disk, t_rdflib))
         alone, loaded = responsiveness(settings)
     finally:

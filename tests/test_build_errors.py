@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import thcm
+
 from thcm_graph.build import build, check
 from thcm_graph.config import Settings
 from thcm_graph.errors import DataSyntaxError, InputError, ValidationFailed
@@ -110,7 +110,8 @@ def test_failed_build_exits_non_zero_and_the_previous_store_answers_as_before(bu
         write(built_project, "thcm-brochure-2012/broken.ttl", PREFIXES + "org:x a thcm:Agency ;;; .\n")
         expected = "data/thcm-brochure-2012/broken.ttl:6"
     else:
-        write(built_project, "thcm-brochure-2012/bad.ttl", PREFIXES + 'org:ohne-quelle a thcm:Firm ; skos:prefLabel "Ohne Quelle GmbH"@de .\n')
+        write(built_project, "thcm-brochure-2012/bad.ttl",
+              PREFIXES + 'org:ohne-quelle a thcm:Firm ; skos:prefLabel "Ohne Quelle GmbH"@de .\n')
         expected = "<https://w3id.org/thcm/id/org/ohne-quelle> (in data/thcm-brochure-2012/bad.ttl:6) — path prov:wasDerivedFrom"
     result = thcm(built_project, "build")
     assert result.returncode == 1, result.stderr

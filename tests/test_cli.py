@@ -9,9 +9,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from conftest import thcm
 from rdflib import Graph
 
-from conftest import thcm
 from thcm_graph.config import Settings
 
 pytestmark = pytest.mark.subprocess

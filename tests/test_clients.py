@@ -6,11 +6,10 @@ import csv
 import io
 
 import pytest
+from conftest import Server
 from rdflib import Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
-
-from conftest import Server
 
 pytestmark = pytest.mark.subprocess
 

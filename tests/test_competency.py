@@ -43,7 +43,7 @@ def load_questions() -> list[Any]:
 def _matches(expected: list[str], row: tuple[Any, ...]) -> bool:
     if len(expected) != len(row):
         return False
-    return all(e == "*" or (t is not None and e in (str(t), compact(str(t)))) for e, t in zip(expected, row))
+    return all(e == "*" or (t is not None and e in (str(t), compact(str(t)))) for e, t in zip(expected, row, strict=True))
 
 
 @pytest.mark.parametrize("question", load_questions())

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from conftest import Server, start_server, stop_server
+
 from thcm_graph.config import Settings
 
 pytestmark = pytest.mark.subprocess

@@ -9,8 +9,8 @@ import sys
 import time
 
 import pytest
-
 from conftest import env_for
+
 from thcm_graph.build import build
 from thcm_graph.build.publish import build_lock
 from thcm_graph.config import Settings
@@ -74,9 +74,8 @@ def test_build_killed_mid_publish_leaves_previous_store_readable(built_project: 
 
 def test_second_build_while_one_holds_the_lock_is_refused(built_project: Settings) -> None:
     layout = StateLayout(built_project.state_path)
-    with build_lock(layout):
-        with pytest.raises(BuildInProgress, match="another `thcm build`"):
-            build(built_project)
+    with build_lock(layout), pytest.raises(BuildInProgress, match="another `thcm build`"):
+        build(built_project)
 
 
 def test_only_the_newest_builds_are_kept(built_project: Settings) -> None:

@@ -6,8 +6,8 @@ import time
 
 import httpx
 import pytest
-
 from conftest import Server, start_server, stop_server
+
 from thcm_graph.build import build
 from thcm_graph.config import Settings
 

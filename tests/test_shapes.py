@@ -20,7 +20,8 @@ CASES = sorted((HERE / "valid").glob("*.ttl")) + sorted((HERE / "invalid").glob(
 
 def run(case: Path) -> ValidationReport:
     ontology = [f for f in discover(REPO / "ontology", REPO / "data", REPO) if f.graph.endswith("/ontology")]
-    files = ontology + [
+    files = [
+        *ontology,
         SourceFile(HERE / "base.ttl", "https://w3id.org/thcm/graph/test", "base.ttl"),
         SourceFile(case, "https://w3id.org/thcm/graph/test", case.name),
     ]

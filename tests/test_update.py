@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-
 from conftest import Server, start_server, stop_server
+
 from thcm_graph.config import Settings
 
 pytestmark = pytest.mark.subprocess

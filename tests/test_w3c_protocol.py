@@ -16,13 +16,13 @@ from typing import Any
 
 import httpx
 import pytest
+from conftest import REPO, Server, start_server, stop_server
 from rdflib import Graph, Namespace
 from rdflib.namespace import RDF, RDFS
 
-from conftest import REPO, Server, start_server, stop_server
 from thcm_graph.build.publish import build_lock, publish
 from thcm_graph.config import Settings
-from thcm_graph.store import OxigraphStore, StateLayout
+from thcm_graph.store import RDF_FORMATS, OxigraphStore, StateLayout
 
 pytestmark = pytest.mark.subprocess
 
@@ -97,7 +97,7 @@ def _check(graph: Graph, response_node: Any, response: httpx.Response) -> None:
         if fmt in ("boolean", "tabular"):
             assert media.startswith("application/sparql-results+") or media in ("text/csv", "text/tab-separated-values"), media
         elif fmt == "RDF":
-            assert media in ("text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json", "application/trig", "application/n-quads"), media
+            assert media in RDF_FORMATS.values(), media
     expected_boolean = graph.value(response_node, MF.expectedBoolean)
     if expected_boolean is not None and response.status_code < 300:
         assert media == "application/sparql-results+json", media

@@ -50,7 +50,8 @@ class ThcmGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
             raise
         except Exception as exc:  # a bug: say so, keep the details for the report
-            err.print(f"[bold red]internal error[/] ({type(exc).__name__}: {escape(str(exc))}) — this is a bug, please report it.", markup=True)
+            err.print(f"[bold red]internal error[/] ({type(exc).__name__}: {escape(str(exc))}) — this is a bug, please report it.",
+                      markup=True)
             if ctx.obj and ctx.obj.get("traceback"):
                 err.print(traceback.format_exc(), markup=False)
             else:
@@ -139,10 +140,12 @@ QUERY_FORMATS = ["table", *RESULT_FORMATS, *RDF_FORMATS]
 
 @main.command()
 @click.argument("sparql", required=False)
-@click.option("-f", "--file", "query_file", type=click.File("r", encoding="utf-8"), help="Read the query from a file ('-' for standard input).")
+@click.option("-f", "--file", "query_file", type=click.File("r", encoding="utf-8"),
+              help="Read the query from a file ('-' for standard input).")
 @click.option("--format", "fmt", type=click.Choice(QUERY_FORMATS), default="table", show_default=True,
               help="table, SPARQL results (json, xml, csv, tsv) for SELECT/ASK, or an RDF format for CONSTRUCT/DESCRIBE.")
-@click.option("--graph", "graphs", multiple=True, help="Use only this named graph as the default graph (repeatable). Default: the union of all graphs.")
+@click.option("--graph", "graphs", multiple=True,
+              help="Use only this named graph as the default graph (repeatable). Default: the union of all graphs.")
 @click.pass_context
 def query(ctx: click.Context, sparql: str | None, query_file: Any, fmt: str, graphs: tuple[str, ...]) -> None:
     """Run a SPARQL query against the published store.

@@ -56,10 +56,18 @@ class Settings(BaseSettings):
     query_timeout: float = Field(
         30.0, gt=0, description="Seconds a SPARQL query may run before its worker process is killed and the client gets an error."
     )
-    max_result_bytes: int = Field(64 * 2**20, ge=1024, description="Largest serialised query result in bytes; larger results are refused (add a LIMIT).")
-    max_workers: int = Field(16, ge=1, description="Queries evaluated at once, each in its own worker process; more wait for a free worker.")
-    max_body_bytes: int = Field(1 * 2**20, ge=1024, description="Largest accepted request body (POSTed query or update) in bytes; larger gets 413.")
-    cors_origins: str = Field("*", description="Origins allowed to call the API from a browser (CORS), comma-separated; empty disables CORS.")
+    max_result_bytes: int = Field(
+        64 * 2**20, ge=1024, description="Largest serialised query result in bytes; larger results are refused (add a LIMIT)."
+    )
+    max_workers: int = Field(
+        16, ge=1, description="Queries evaluated at once, each in its own worker process; more wait for a free worker."
+    )
+    max_body_bytes: int = Field(
+        1 * 2**20, ge=1024, description="Largest accepted request body (POSTed query or update) in bytes; larger gets 413."
+    )
+    cors_origins: str = Field(
+        "*", description="Origins allowed to call the API from a browser (CORS), comma-separated; empty disables CORS."
+    )
     update_token: SecretStr | None = Field(
         None,
         description="Bearer token that enables SPARQL Update at /sparql (validated and published like a build). Unset: read-only.",

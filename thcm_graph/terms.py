@@ -7,7 +7,7 @@ from rdflib.term import BNode, Literal, URIRef
 from .namespaces import ID_NS, PREFIXES
 
 _BY_LENGTH = sorted(
-    list(PREFIXES.items()) + [("id", ID_NS)], key=lambda item: len(item[1]), reverse=True
+    [*PREFIXES.items(), ("id", ID_NS)], key=lambda item: len(item[1]), reverse=True
 )
 
 

@@ -34,7 +34,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from multiprocessing import reduction
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from rdflib.term import URIRef
 
@@ -429,7 +429,7 @@ class WorkerStore:
     N-Triples and are converted to the neutral types.
     """
 
-    _FORMATS = {"select": "json", "ask": "json", "graph": "ntriples"}
+    _FORMATS: ClassVar[Mapping[str, str | None]] = {"select": "json", "ask": "json", "graph": "ntriples"}
 
     def __init__(self, workers: QueryWorkers) -> None:
         self._workers = workers

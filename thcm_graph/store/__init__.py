@@ -9,22 +9,22 @@ from .published import Publication, StateLayout, current_publication, open_publi
 from .results import RDF_FORMATS, RESULT_FORMATS, AskResult, GraphResult, QueryResult, RawResult, SelectResult, Term
 
 __all__ = [
+    "RDF_FORMATS",
+    "RESULT_FORMATS",
     "AskResult",
     "Capabilities",
     "GraphResult",
     "OxigraphStore",
     "Publication",
     "QueryResult",
-    "RDF_FORMATS",
-    "RESULT_FORMATS",
     "RawResult",
     "SelectResult",
     "StateLayout",
     "Store",
     "Term",
     "current_publication",
-    "open_published",
     "open_publication",
+    "open_published",
 ]
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Literal as TypingLiteral, Protocol
+from typing import Literal as TypingLiteral
+from typing import Protocol
 
 from rdflib.term import BNode, Literal, URIRef
 
@@ -46,7 +47,7 @@ class SelectResult:
 
     def as_dicts(self) -> list[dict[str, Term]]:
         """Rows as ``{variable: term}``, leaving out unbound variables."""
-        return [{v: t for v, t in zip(self.variables, row) if t is not None} for row in self.rows]
+        return [{v: t for v, t in zip(self.variables, row, strict=True) if t is not None} for row in self.rows]
 
     def column(self, variable: str) -> list[Term | None]:
         """All values of one variable, in row order."""
