@@ -107,7 +107,7 @@ def build(ctx: click.Context, quiet: bool) -> None:
     checked = result.check
     timings = ", ".join(f"{k} {v:.2f} s" for k, v in checked.timings.items())
     out.print(f"{len(checked.parsed.files)} files, {checked.inferred} inferred triples, "
-              f"{len(checked.report.warnings)} SHACL warnings; {timings}")
+              f"{len(checked.report.warnings)} SHACL warnings, {len(checked.report.notes)} notes; {timings}")
     for warning in checked.report.warnings:
         err.print(f"[yellow]warning:[/] {escape(str(warning))}", markup=True)
     for conflict in checked.conflicts:
@@ -116,8 +116,9 @@ def build(ctx: click.Context, quiet: bool) -> None:
 
 
 @main.command()
+@click.option("-v", "--verbose", is_flag=True, help="Also list the notes (sh:Info results), e.g. fields without a German name.")
 @click.pass_context
-def validate(ctx: click.Context) -> None:
+def validate(ctx: click.Context, verbose: bool) -> None:
     """Check data/ against the ontology and shapes without publishing anything.
 
     Also lists the figures that disagree (same subject, measure and period, different values):
@@ -128,11 +129,13 @@ def validate(ctx: click.Context) -> None:
     checked = check(_settings(ctx), on_stage=_stage)
     for warning in checked.report.warnings:
         err.print(f"[yellow]warning:[/] {escape(str(warning))}", markup=True)
+    for note in checked.report.notes if verbose else ():
+        err.print(f"[dim]note:[/] {escape(str(note))}", markup=True)
     for conflict in checked.conflicts:
         out.print(f"[cyan]conflict kept:[/] {escape(str(conflict))}", markup=True)
     out.print(f"valid: {len(checked.parsed.files)} files, {checked.parsed.store.count()} triples "
               f"(+{checked.inferred} inferred), 0 violations, {len(checked.report.warnings)} warnings, "
-              f"{len(checked.conflicts)} conflicting figures kept")
+              f"{len(checked.report.notes)} notes, {len(checked.conflicts)} conflicting figures kept")
 
 
 QUERY_FORMATS = ["table", *RESULT_FORMATS, *RDF_FORMATS]

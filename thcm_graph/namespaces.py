@@ -59,6 +59,11 @@ PREFIXES: Final[dict[str, str]] = {
 }
 
 
+#: Prefixes every query may use without declaring them (as Virtuoso and others do); a query's own
+#: PREFIX declarations take precedence.
+QUERY_PREFIXES: Final[dict[str, str]] = {**PREFIXES, "id": ID_NS}
+
+
 def graph_iri(name: str) -> str:
     """The named-graph IRI for a graph name, e.g. ``graph_iri("thcm-brochure-2012")``."""
     return GRAPH_NS + name

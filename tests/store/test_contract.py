@@ -154,3 +154,11 @@ def test_load_from_a_file_path(store: Store, tmp_path: Path) -> None:
 def test_load_reports_syntax_errors(store: Store) -> None:
     with pytest.raises(InputError, match="cannot load turtle"):
         store.load(b"<a> <b> .", fmt="turtle", graph=EX + "g3")
+
+
+def test_common_prefixes_are_predeclared(store: Store) -> None:
+    store.add_triples([(URIRef("https://w3id.org/thcm/id/org/x"), URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"),
+                        Literal("X", lang="de"))], graph=G1)
+    assert store.query("ASK { ?s skos:prefLabel 'X'@de }") == AskResult(True)
+    # a query's own declaration wins
+    assert store.query("PREFIX skos: <urn:other#> ASK { ?s skos:prefLabel 'X'@de }") == AskResult(False)

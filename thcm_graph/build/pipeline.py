@@ -181,7 +181,11 @@ def _manifest(settings: Settings, checked: CheckResult, build_id: str, created: 
             {"path": f.display, "graph": f.graph, "sha256": f.sha256(), "triples": checked.parsed.triples_per_file.get(f.display, 0)}
             for f in checked.parsed.files
         ],
-        "validation": {"violations": len(checked.report.violations), "warnings": len(checked.report.warnings)},
+        "validation": {
+            "violations": len(checked.report.violations),
+            "warnings": len(checked.report.warnings),
+            "notes": len(checked.report.notes),
+        },
         "conflicts": [str(c) for c in checked.conflicts],
         "software": {
             "thcm-graph": version("thcm-graph"),

@@ -57,7 +57,12 @@ class ValidationReport:
 
     @property
     def warnings(self) -> tuple[Problem, ...]:
-        return tuple(p for p in self.problems if p.severity != "Violation")
+        return tuple(p for p in self.problems if p.severity == "Warning")
+
+    @property
+    def notes(self) -> tuple[Problem, ...]:
+        """Results of severity sh:Info: hints, not problems."""
+        return tuple(p for p in self.problems if p.severity == "Info")
 
     @property
     def conforms(self) -> bool:

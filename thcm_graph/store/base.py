@@ -33,6 +33,7 @@ class Store(Protocol):
     graphs** (what DESIGN.md §1 documents for the endpoint). ``bindings`` pre-bind variables
     (SEP-0007 substitution), so parameters are never concatenated into query text; a SELECT query
     must project every variable it has bound. ``base_iri`` resolves relative IRIs in the query.
+    The prefixes of :data:`thcm_graph.namespaces.QUERY_PREFIXES` are predeclared.
     """
 
     capabilities: Capabilities

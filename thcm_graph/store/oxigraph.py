@@ -10,6 +10,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from ..errors import InputError, QueryError, StoreError
+from ..namespaces import QUERY_PREFIXES
 from ._convert import graph_node, rdf_format, results_format, to_neutral, to_oxigraph
 from .base import Capabilities
 from .results import (
@@ -118,7 +119,7 @@ class OxigraphStore:
         named_graphs: Sequence[str] | None = None,
         base_iri: str | None = None,
     ) -> OxigraphResult:
-        kwargs: dict[str, object] = {"base_iri": base_iri}
+        kwargs: dict[str, object] = {"base_iri": base_iri, "prefixes": QUERY_PREFIXES}
         if default_graph is not None:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph]
         if named_graphs is not None:
