@@ -21,11 +21,11 @@ from datetime import date
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
-from ..namespaces import ID_NS, NUTS, ONTOLOGY_IRI
+from ..namespaces import ID_NS, ONTOLOGY_IRI
 from ..queries import load_query
 from ..store import Publication, SelectResult, Store
 from .formats import FORMATS, DumpFormat
-from .identifiers import CATALOG, DATASET, SPARQL_DISTRIBUTION, SPARQL_SERVICE, ServiceUrls, distribution_iri
+from .identifiers import CATALOG, DATASET, REGION, SPARQL_DISTRIBUTION, SPARQL_SERVICE, ServiceUrls, distribution_iri
 
 DCATAP = Namespace("http://data.europa.eu/r5r/")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -39,8 +39,6 @@ PUBLISHER_TYPE = ("http://purl.org/adms/publishertype/RegionalAuthority", "Regio
 #: Licence of the data (DCAT-AP §6.8 dct:license; ADMS licence type "Attribution").
 LICENSE = ("http://creativecommons.org/licenses/by/4.0/", "Creative Commons Attribution 4.0 International (CC BY 4.0)")
 LICENSE_TYPE = ("http://purl.org/adms/licencetype/Attribution", "Attribution")
-#: The region the data is about: NUTS 1 DEG, Thüringen.
-REGION = (NUTS + "DEG", "Thüringen", "Thuringia")
 #: EU data themes (authority table "data-theme"), with the table's own de/en labels.
 THEMES: dict[str, tuple[str, str]] = {
     "ECON": ("Wirtschaft und Finanzen", "Economy and finance"),
@@ -188,9 +186,9 @@ def catalog_graph(store: Store, publication: Publication, urls: ServiceUrls) -> 
     licence = b.typed(LICENSE[0], DCTERMS.LicenseDocument)
     b.add(licence, RDFS_LABEL, Literal(LICENSE[1], lang="en"))
     b.add(licence, DCTERMS.type, b.concept(*LICENSE_TYPE, scheme="http://purl.org/adms/licencetype/1.0"))
-    region = b.typed(REGION[0], DCTERMS.Location)
-    b.add(region, SKOS.prefLabel, Literal(REGION[1], lang="de"))
-    b.add(region, SKOS.prefLabel, Literal(REGION[2], lang="en"))
+    region = b.typed(REGION.iri, DCTERMS.Location)
+    b.add(region, SKOS.prefLabel, Literal(REGION.name_de, lang="de"))
+    b.add(region, SKOS.prefLabel, Literal(REGION.name_en, lang="en"))
     languages = [b.typed(AUTHORITY + "language/" + code, DCTERMS.LinguisticSystem) for code in ("DEU", "ENG")]
     themes = b.typed(DATA_THEME_SCHEME, SKOS.ConceptScheme, "Data theme")
     public = b.concept(AUTHORITY + "access-right/PUBLIC", "public", scheme=AUTHORITY + "access-right",

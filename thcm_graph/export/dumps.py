@@ -19,7 +19,7 @@ from ..errors import InputError
 from ..namespaces import ID_NS, PREFIXES
 from ..store import Store
 from .formats import DumpFormat
-from .jsonld import compact, load_context
+from .jsonld import compact, load_context, types_as_keyword
 
 #: Prefixes written into Turtle, TriG and RDF/XML dumps: the contract's, plus one per IRI kind
 #: (``idorg:`` = ``https://w3id.org/thcm/id/org/``), as in the curated files.
@@ -57,6 +57,6 @@ def jsonld_dump(store: Store, context: dict[str, object], *, graph: str | None =
     """The store's named graphs (or one) as compacted JSON-LD with ``context`` inlined."""
     buffer = io.BytesIO()
     store.export(buffer, fmt="jsonld", graph=graph)  # expanded JSON-LD, graph names kept
-    expanded = json.loads(buffer.getvalue() or b"[]")
+    expanded = types_as_keyword(json.loads(buffer.getvalue() or b"[]"))
     document = compact(expanded, context)
     return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"

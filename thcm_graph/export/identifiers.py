@@ -20,6 +20,24 @@ SPARQL_DISTRIBUTION = DISTRIBUTION_NS + "sparql"
 URI_SPACE = "https://w3id.org/thcm/id/"
 
 
+@dataclass(frozen=True)
+class Region:
+    """A NUTS region: its IRI in the EU NUTS dataset, code, level and names."""
+
+    code: str
+    level: int
+    name_de: str
+    name_en: str
+
+    @property
+    def iri(self) -> str:
+        return "http://data.europa.eu/nuts/code/" + self.code
+
+
+#: The region the data is about: NUTS 1 DEG, Thüringen.
+REGION = Region("DEG", 1, "Thüringen", "Thuringia")
+
+
 def distribution_iri(fmt: DumpFormat) -> str:
     """``https://w3id.org/thcm/dataset/distribution/<format>``."""
     return DISTRIBUTION_NS + fmt.key

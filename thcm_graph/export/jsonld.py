@@ -42,6 +42,28 @@ def load_context(ontology_dir: Path) -> dict[str, Any]:
     return _read_context(str((ontology_dir / "context.jsonld").resolve()))
 
 
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def types_as_keyword(expanded: Any) -> Any:
+    """Move ``rdf:type`` statements into ``@type``, in place (as JSON-LD's fromRdf does).
+
+    pyoxigraph writes types as an ``rdf:type`` property; framing by ``@type`` and readable
+    compaction need the keyword. Values that are not IRIs or blank nodes stay as they are.
+    """
+    nodes = expanded if isinstance(expanded, list) else [expanded]
+    for node in nodes:
+        if not isinstance(node, dict):
+            continue
+        if "@graph" in node:
+            types_as_keyword(node["@graph"])
+        values = node.get(RDF_TYPE)
+        if values and all(isinstance(v, dict) and set(v) == {"@id"} for v in values):
+            node["@type"] = [*node.get("@type", []), *(v["@id"] for v in values)]
+            del node[RDF_TYPE]
+    return expanded
+
+
 def compact(expanded: Any, context: dict[str, Any]) -> JsonLd:
     """Compact expanded JSON-LD (e.g. pyoxigraph's output) with ``context``, inlined."""
     return dict(jsonld.compact(expanded, {"@context": context}, _OPTIONS))
@@ -49,4 +71,4 @@ def compact(expanded: Any, context: dict[str, Any]) -> JsonLd:
 
 def frame(expanded: Any, frame_document: JsonLd) -> JsonLd:
     """Frame expanded JSON-LD with ``frame_document`` (which carries its own inline context)."""
-    return dict(jsonld.frame(expanded, frame_document, {**_OPTIONS, "omitGraph": False, "embed": "@once"}))
+    return dict(jsonld.frame(expanded, frame_document, {**_OPTIONS, "omitGraph": False}))
