@@ -92,3 +92,12 @@ def format_for_file(filename: str) -> tuple[DumpFormat, bool]:
         if plain == fmt.filename:
             return fmt, gzipped
     raise InputError(f"no download called {filename!r}; the dumps are {', '.join(f.filename for f in FORMATS.values())} (and .gz)")
+
+
+#: Formats of the small descriptions (DCAT-AP catalogue, VoID): name → (rdflib format, media type).
+DESCRIPTION_FORMATS: dict[str, tuple[str, str]] = {
+    "turtle": ("turtle", "text/turtle"),
+    "ntriples": ("nt", "application/n-triples"),
+    "jsonld": ("json-ld", "application/ld+json"),
+    "rdfxml": ("xml", "application/rdf+xml"),
+}
