@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections import defaultdict
 
 import pytest
 from rdflib import Dataset, Graph, URIRef
@@ -13,35 +12,10 @@ from thcm_graph.config import Settings
 from thcm_graph.errors import InputError
 from thcm_graph.export.dumps import write_dump
 from thcm_graph.export.formats import FORMATS, dump_format, format_for_file
-from thcm_graph.store import SelectResult, Store, open_published
+from thcm_graph.store import Store
 
 RDFLIB_FORMAT = {"nq": "nquads", "trig": "trig", "ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
 ONE_GRAPH = "https://w3id.org/thcm/graph/pm-region-profile-deg"
-
-
-@pytest.fixture(scope="module")
-def store(session_build: Settings) -> Store:
-    opened, _ = open_published(session_build, in_memory=True)
-    return opened
-
-
-@pytest.fixture(scope="module")
-def expected(store: Store) -> dict[str, Graph]:
-    """The store's content read through SPARQL (not through the export code): graph → triples."""
-    result = store.query("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
-    assert isinstance(result, SelectResult)
-    graphs: dict[str, Graph] = defaultdict(Graph)
-    for g, s, p, o in result.rows:
-        graphs[str(g)].add((s, p, o))  # type: ignore[arg-type]
-    return dict(graphs)
-
-
-def _union(graphs: dict[str, Graph]) -> Graph:
-    union = Graph()
-    for graph in graphs.values():
-        for triple in graph:
-            union.add(triple)
-    return union
 
 
 def _export(store: Store, key: str, settings: Settings, graph: str | None = None) -> bytes:
@@ -51,7 +25,8 @@ def _export(store: Store, key: str, settings: Settings, graph: str | None = None
 
 
 @pytest.mark.parametrize("key", list(FORMATS))
-def test_whole_store_round_trips(key: str, store: Store, expected: dict[str, Graph], session_build: Settings) -> None:
+def test_whole_store_round_trips(key: str, store: Store, expected: dict[str, Graph], union: Graph,
+                                 session_build: Settings) -> None:
     data = _export(store, key, session_build)
     fmt = FORMATS[key]
     if fmt.holds_graphs:
@@ -63,7 +38,6 @@ def test_whole_store_round_trips(key: str, store: Store, expected: dict[str, Gra
             assert isomorphic(parsed[name], graph), f"{key}: graph {name} differs"
     else:
         parsed_graph = Graph().parse(data=data, format=RDFLIB_FORMAT[key])
-        union = _union(expected)
         assert len(parsed_graph) == len(union)
         assert isomorphic(parsed_graph, union), f"{key}: the union differs"
 

@@ -74,7 +74,7 @@ class Body:
     labels: dict[str, str]
     member_of: list[tuple[str, dict[str, str], str | None]] = field(default_factory=list)  #: platform, labels, role
     linked_to: list[tuple[str, dict[str, str]]] = field(default_factory=list)
-    memberships: list[tuple[str, str, str]] = field(default_factory=list)  #: membership, platform, role (en)
+    memberships: list[tuple[str, str, Literal]] = field(default_factory=list)  #: membership, platform, role
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ class Figure:
     printed: str | None
     approximate: bool | None
     source: str | None
-    label: str | None
+    label: Literal | None
 
 
 @dataclass(frozen=True)
@@ -147,21 +147,23 @@ def collect(store: Store, region: Region = REGION) -> S3Profile:
     for row in _select(store, "s3-memberships", region=region.iri).as_dicts():
         iri, platform = str(row["body"]), str(row["platform"])
         body = bodies.get(iri) or bodies.setdefault(iri, Body(iri, _labels(store, iri)))
-        role = _str(row.get("role"))
+        role_label = row.get("role")
+        role = _str(role_label)
         if str(row["relation"]) == ORG + "memberOf":
             if all(p != platform for p, *_ in body.member_of):
                 body.member_of.append((platform, _labels(store, platform), role))
         elif all(p != platform for p, _ in body.linked_to):
             body.linked_to.append((platform, _labels(store, platform)))
-        if "membership" in row and role:
-            body.memberships.append((str(row["membership"]), platform, role))
+        if "membership" in row and isinstance(role_label, Literal):
+            body.memberships.append((str(row["membership"]), platform, role_label))
     figures = []
     for row in _select(store, "s3-figures", region=region.iri).as_dicts():
         approximate = row.get("approximate")
         figures.append(Figure(
             str(row["obs"]), str(row["measure"]), row["value"],  # type: ignore[arg-type]
             _str(row.get("unit")), _str(row.get("period")), _str(row.get("printed")),
-            None if approximate is None else str(approximate) == "true", _str(row.get("source")), _str(row.get("label")),
+            None if approximate is None else str(approximate) == "true", _str(row.get("source")),
+            label if isinstance(label := row.get("label"), Literal) else None,
         ))
     return S3Profile(region, tuple(fields.values()), tuple(bodies.values()), tuple(figures))
 
@@ -202,7 +204,7 @@ def to_jsonld(profile: S3Profile, context: dict[str, Any]) -> dict[str, Any]:
         }
         if body.memberships:
             entry["memberships"] = [
-                {"@id": m, "@type": "Membership", "organization": p, "role": {"roleLabel": {"en": role}}}
+                {"@id": m, "@type": "Membership", "organization": p, "role": {"roleLabel": {role.language or "@none": str(role)}}}
                 for m, p, role in body.memberships
             ]
         bodies.append(entry)
@@ -216,8 +218,8 @@ def to_jsonld(profile: S3Profile, context: dict[str, Any]) -> dict[str, Any]:
                 item[key] = value
         if fig.approximate is not None:
             item["isApproximate"] = fig.approximate
-        if fig.label:
-            item["rdfs:label"] = fig.label
+        if fig.label is not None:
+            item["rdfs:label"] = {"@value": str(fig.label), "@language": fig.label.language} if fig.label.language else str(fig.label)
         figures.append(item)
     return {
         "@context": [context, PROFILE_CONTEXT],
@@ -261,7 +263,7 @@ def to_csv(profile: S3Profile) -> str:
             writer.writerow({"section": "membership", "id": platform, "label_de": labels.get("de", ""),
                              "label_en": labels.get("en", ""), "related_to": body.iri, "relation": "org:linkedTo"})
     for fig in profile.figures:
-        writer.writerow({"section": "figure", "id": fig.iri, "label_en": fig.label or "", "code": _term(fig.measure),
+        writer.writerow({"section": "figure", "id": fig.iri, "label_en": str(fig.label or ""), "code": _term(fig.measure),
                          "related_to": r.iri, "relation": "thcm:refSubject", "value": str(fig.value),
                          "unit": fig.unit or "", "ref_period": fig.period or "", "value_as_printed": fig.printed or "",
                          "approximate": "" if fig.approximate is None else str(fig.approximate).lower(),
