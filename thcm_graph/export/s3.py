@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -187,12 +186,13 @@ def to_jsonld(profile: S3Profile, context: dict[str, Any]) -> dict[str, Any]:
     fields = []
     for f in profile.fields:
         node: dict[str, Any] = {"@id": f.iri, "@type": "FieldOfSpecialisation", "prefLabel": f.labels, "inScheme": f.scheme}
-        grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        # the three code lists are always present (empty where the graph has no mapping yet)
+        grouped: dict[str, list[dict[str, Any]]] = {"naceCodes": [], "nabsCodes": [], "policyObjectives": []}
         for code in f.codes:
             entry: dict[str, Any] = {"@id": code.iri, "code": code.notation}
             if code.label:
                 entry["skos:prefLabel"] = code.label
-            grouped[codes_by_key[code.system]].append(entry)
+            grouped.setdefault(codes_by_key[code.system], []).append(entry)
         node.update(grouped)
         fields.append(node)
     bodies = []
