@@ -52,10 +52,19 @@ def _describe(request: Request, kind: str) -> Response:
     if fmt is None:
         raise HTTPProblem(406, f"the {kind} is available as {', '.join(offered.values())}", "NotAcceptable")
     store, publication = provider.get()
-    describe = dcat.catalog_graph if kind == "catalogue" else void.void_graph
-    body = describe(store, publication, ServiceUrls(settings.base_url)).serialize(
-        format=DESCRIPTION_FORMATS[fmt][0], encoding="utf-8")
-    return Response(body, media_type=f"{offered[fmt]}; charset=utf-8",
+    # a build never changes once published: keep the last build's descriptions
+    cache: dict[tuple[str, str, str], bytes] | None = getattr(request.app.state, "export_descriptions", None)
+    if cache is None:
+        cache = request.app.state.export_descriptions = {}
+    key = (publication.build_id, kind, fmt)
+    if key not in cache:
+        describe = dcat.catalog_graph if kind == "catalogue" else void.void_graph
+        body = describe(store, publication, ServiceUrls(settings.base_url)).serialize(
+            format=DESCRIPTION_FORMATS[fmt][0], encoding="utf-8")
+        for stale in [k for k in cache if k[0] != publication.build_id]:
+            del cache[stale]
+        cache[key] = body
+    return Response(cache[key], media_type=f"{offered[fmt]}; charset=utf-8",
                     headers={"ETag": f'"{publication.build_id}-{kind}-{fmt}"', "Vary": "Accept",
                              "X-Thcm-Build": publication.build_id})
 
@@ -123,14 +132,21 @@ async def download(filename: str, request: Request) -> Response:
     also ``.gz``), ``actors.jsonld``, ``fields.jsonld``, ``s3-profile.jsonld``, ``s3-profile.csv``."""
     settings: Settings = request.app.state.settings
     store, publication = request.app.state.provider.get()
-    try:
-        produce, media, gzipped = _producer(filename, store, settings)
-    except InputError as exc:
-        raise HTTPProblem(404, str(exc), "NotFound") from None
+    if filename not in EXTRA_FILES:
+        try:
+            format_for_file(filename)
+        except InputError as exc:
+            raise HTTPProblem(404, str(exc), "NotFound") from None
     etag = f'"{publication.build_id}-{filename}"'
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers={"ETag": etag})
-    spool = await run_in_threadpool(_spool, produce, gzipped)
+
+    def prepare() -> tuple[IO[bytes], str, bool]:
+        # queries and serialisation run on one worker thread, off the event loop
+        produce, media, gzipped = _producer(filename, store, settings)
+        return _spool(produce, gzipped), media, gzipped
+
+    spool, media, gzipped = await run_in_threadpool(prepare)
     content_type = "application/gzip" if gzipped else (f"{media}; charset=utf-8" if media.startswith("text/") else media)
     return StreamingResponse(_chunks(spool), media_type=content_type, headers={
         "ETag": etag, "X-Thcm-Build": publication.build_id,

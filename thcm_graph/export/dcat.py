@@ -1,15 +1,15 @@
 """A DCAT-AP 3.0.1 description of the published store (https://semiceu.github.io/DCAT-AP/releases/3.0.1/).
 
-One ``dcat:Catalog`` (§6.3) holding one ``dcat:Dataset`` (§6.6) with one ``dcat:Distribution``
-(§6.8) per download format and one for the SPARQL endpoint, which is the ``dcat:DataService``
-(§6.7) the catalogue also lists. Mandatory and recommended properties are filled from the build
+One Catalogue (``dcat:Catalog``) holding one Dataset (``dcat:Dataset``) with one Distribution
+(``dcat:Distribution``) per download format and one for the SPARQL endpoint, which is the Data
+Service (``dcat:DataService``) the catalogue also lists (DCAT-AP 3.0.1, "Main classes"). Mandatory and recommended properties are filled from the build
 manifest (identifier, issued/modified) and from the data (publisher's name and telephone,
 temporal coverage, keywords); the rest are the constants below.
 
 Every object of a DCAT-AP property carries its class and label in the description itself, as the
 release's ``range.ttl`` checks class membership without inference and ``shapes.ttl`` asks each
 ``skos:Concept`` for a ``skos:prefLabel`` (see ``shared/external/dcat-ap-3.0.1/HOW-TO-VALIDATE.md``).
-Controlled values come from the EU authority tables: data themes (§7 "dcat:theme"), file types,
+Controlled values come from the EU authority tables ("Controlled vocabularies"): data themes, file types,
 frequency, access rights, availability, languages, publisher types (ADMS).
 """
 
@@ -29,6 +29,7 @@ from .identifiers import CATALOG, DATASET, REGION, SPARQL_DISTRIBUTION, SPARQL_S
 
 DCATAP = Namespace("http://data.europa.eu/r5r/")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+RDFS_LABEL = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
 DCAT_VERSION = URIRef("http://www.w3.org/ns/dcat#version")  # DCAT 3; not in rdflib's closed DCAT namespace
 AUTHORITY = "http://publications.europa.eu/resource/authority/"
 DATA_THEME_SCHEME = AUTHORITY + "data-theme"
@@ -36,7 +37,7 @@ DATA_THEME_SCHEME = AUTHORITY + "data-theme"
 #: The body that publishes the dataset (an actor of the graph; its names come from the data).
 PUBLISHER = ID_NS + "org/thcm"
 PUBLISHER_TYPE = ("http://purl.org/adms/publishertype/RegionalAuthority", "Regional authority")
-#: Licence of the data (DCAT-AP §6.8 dct:license; ADMS licence type "Attribution").
+#: Licence of the data (``dct:license``; ADMS licence type "Attribution").
 LICENSE = ("http://creativecommons.org/licenses/by/4.0/", "Creative Commons Attribution 4.0 International (CC BY 4.0)")
 LICENSE_TYPE = ("http://purl.org/adms/licencetype/Attribution", "Attribution")
 #: EU data themes (authority table "data-theme"), with the table's own de/en labels.
@@ -176,7 +177,7 @@ def catalog_graph(store: Store, publication: Publication, urls: ServiceUrls) -> 
     for name in agent.names:
         b.add(publisher_node, FOAF.name, name)
     b.add(publisher_node, DCTERMS.type, b.concept(*PUBLISHER_TYPE, scheme="http://purl.org/adms/publishertype/1.0"))
-    contact = URIRef(agent.iri + "#contact")
+    contact = URIRef(CATALOG + "#contact")
     b.add(contact, RDF.type, VCARD.Kind)
     b.add(contact, RDF.type, VCARD.Organization)
     b.add(contact, VCARD.fn, Literal(str(agent.names[0]), lang=agent.names[0].language))
@@ -195,7 +196,7 @@ def catalog_graph(store: Store, publication: Publication, urls: ServiceUrls) -> 
                        extra_type=DCTERMS.RightsStatement)
     homepage = b.typed(urls.home, FOAF.Document)
 
-    # the catalogue (§6.3)
+    # the Catalogue
     b.add(catalog, RDF.type, DCAT.Catalog)
     b.both(catalog, DCTERMS.title, ("Katalog des Thüringer Innovations-Wissensgraphen", "Catalogue of the Thuringian innovation knowledge graph"))
     b.both(catalog, DCTERMS.description, DESCRIPTION)
@@ -211,7 +212,7 @@ def catalog_graph(store: Store, publication: Publication, urls: ServiceUrls) -> 
     b.add(catalog, DCAT.dataset, dataset)
     b.add(catalog, DCAT.service, service)
 
-    # the dataset (§6.6)
+    # the Dataset
     b.add(dataset, RDF.type, DCAT.Dataset)
     b.both(dataset, DCTERMS.title, TITLE)
     b.both(dataset, DCTERMS.description, DESCRIPTION)
@@ -244,7 +245,7 @@ def catalog_graph(store: Store, publication: Publication, urls: ServiceUrls) -> 
         b.add(period, DCAT.endDate, Literal(span[1].isoformat(), datatype=XSD.date))
         b.add(dataset, DCTERMS.temporal, period)
 
-    # one distribution per download format (§6.8), and one for the SPARQL endpoint
+    # one Distribution per download format, and one for the SPARQL endpoint
     for fmt in FORMATS.values():
         _distribution(b, dataset, fmt, urls, created, licence)
     sparql_distribution = URIRef(SPARQL_DISTRIBUTION)
@@ -262,7 +263,7 @@ def catalog_graph(store: Store, publication: Publication, urls: ServiceUrls) -> 
     b.add(sparql_distribution, DCATAP.availability, _stable(b))
     b.add(sparql_distribution, DCTERMS.modified, created)
 
-    # the SPARQL endpoint as a data service (§6.7)
+    # the SPARQL endpoint as a Data Service
     b.add(service, RDF.type, DCAT.DataService)
     b.both(service, DCTERMS.title, ("SPARQL-Endpunkt des Thüringer Innovations-Wissensgraphen", "SPARQL endpoint of the Thuringian innovation knowledge graph"))
     b.both(service, DCTERMS.description, ("SPARQL 1.1 Protocol, nur lesend.", "SPARQL 1.1 Protocol, read-only."))
@@ -280,8 +281,6 @@ def catalog_graph(store: Store, publication: Publication, urls: ServiceUrls) -> 
         b.add(service, DCAT.keyword, keyword)
     return b.g
 
-
-RDFS_LABEL = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
 
 
 def _stable(b: _Builder) -> URIRef:
