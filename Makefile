@@ -11,7 +11,7 @@ PORT   ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv build validate run serve lint test test-fast bench stats clean distclean
+.PHONY: help venv build validate run serve lint test test-fast bench stats dumps clean distclean
 
 help:  ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -51,6 +51,9 @@ test-fast: $(STAMP)  ## the suite without the tests that start processes
 
 bench: $(STAMP)  ## run the benchmarks; results in benchmarks/RESULTS.md
 	$(PY) benchmarks/run.py
+
+dumps: $(STAMP)  ## write dist/: every RDF format (+ .gz), views, S3 profile, catalog.ttl, void.ttl, SHA256SUMS
+	$(THCM) dumps --dir dist
 
 clean:  ## remove published stores, caches and test artefacts (keeps .venv)
 	rm -rf var dist test-artifacts benchmarks/out .pytest_cache

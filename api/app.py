@@ -14,7 +14,7 @@ from thcm_graph import __version__
 from thcm_graph.config import Settings
 from thcm_graph.workers import QueryWorkers
 
-from . import errors, sparql
+from . import errors, exports, sparql
 
 
 def start_workers(settings: Settings) -> QueryWorkers:
@@ -62,6 +62,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     errors.install(app)
     app.include_router(sparql.router)
+    app.include_router(exports.router)
 
     @app.get("/", summary="About this service")
     def home(request: Request) -> dict[str, object]:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Annotated
 
 from fastapi import Depends, Request
 
-from thcm_graph.store import Publication, Store
+from thcm_graph.store import OxigraphStore, Publication, Store, open_publication
 from thcm_graph.workers import WorkerStore
+
+_opening = threading.Lock()
 
 
 def current_store(request: Request) -> tuple[Store, Publication]:
@@ -16,4 +19,20 @@ def current_store(request: Request) -> tuple[Store, Publication]:
     return WorkerStore(workers), workers.current()
 
 
+def published_store(request: Request) -> tuple[OxigraphStore, Publication]:
+    """The served build's store on disk, opened read-only in this process.
+
+    For work that reads the whole build — dumps, VoID and DCAT counts — and must not be cut off
+    by the per-query time limit. Opened once per build and shared by the requests.
+    """
+    publication = request.app.state.workers.current()
+    with _opening:
+        cached = getattr(request.app.state, "published_store", None)
+        if cached is None or cached[1].build_id != publication.build_id:
+            cached = (open_publication(publication, in_memory=False), publication)
+            request.app.state.published_store = cached
+    return cached
+
+
 StoreDep = Annotated[tuple[Store, Publication], Depends(current_store)]
+PublishedStoreDep = Annotated[tuple[OxigraphStore, Publication], Depends(published_store)]

@@ -77,6 +77,19 @@ class Settings(BaseSettings):
         ge=0,
         description="Fault-injection for tests: seconds a build waits, fully written, before switching 'current'. Keep 0.",
     )
+    base_url: str = Field(
+        "http://127.0.0.1:8000",
+        description=(
+            "Public address of the service, used in the DCAT-AP and VoID descriptions for the SPARQL endpoint and the /downloads links."
+        ),
+    )
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_base_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// address, e.g. https://thcm.example.org")
+        return value.rstrip("/")
 
     @field_validator("update_token")
     @classmethod

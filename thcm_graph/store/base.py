@@ -86,6 +86,13 @@ class Store(Protocol):
         """Serialise the store (dataset formats) or one graph to ``output``, streaming."""
         ...
 
+    def export(self, output: BinaryIO, *, fmt: str, graph: str | None = None,
+               prefixes: Mapping[str, str] | None = None) -> None:
+        """Serialise for a download: dataset formats (and JSON-LD) keep graph names (all named
+        graphs, or ``graph``); graph formats write ``graph`` or, for None, the union of the
+        named graphs."""
+        ...
+
     def close(self) -> None:
         """Release files and connections."""
         ...

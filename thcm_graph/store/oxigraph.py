@@ -246,6 +246,28 @@ class OxigraphStore:
             return
         self._store.dump(output, format=rdf_format(fmt), from_graph=ox.NamedNode(graph))
 
+    def export(self, output: BinaryIO, *, fmt: str, graph: str | None = None,
+               prefixes: Mapping[str, str] | None = None) -> None:
+        """Serialise for a download, streaming, keeping graph names wherever the format can.
+
+        Dataset formats (N-Quads, TriG) write the quads of every named graph, or of ``graph``,
+        each with its graph name. Graph formats write the triples of ``graph``, or for None the
+        union of the named graphs (the store's default graph, where each triple appears once).
+        ``prefixes`` shorten IRIs in the formats that have prefixes (Turtle, TriG, RDF/XML).
+        """
+        ox_prefixes = dict(prefixes) if prefixes else None
+        if fmt in DATASET_FORMATS or fmt == "jsonld":  # JSON-LD can name graphs too
+            # graph by graph, so that TriG and JSON-LD write one block per graph
+            graphs = [graph] if graph is not None else self.named_graphs()
+            quads = (quad for name in graphs for quad in self.quads(name))
+            ox.serialize(quads, output, format=rdf_format(fmt), prefixes=ox_prefixes)
+            return
+        source = ox.DefaultGraph() if graph is None else ox.NamedNode(graph)
+        if ox_prefixes:
+            self._store.dump(output, format=rdf_format(fmt), from_graph=source, prefixes=ox_prefixes)
+        else:
+            self._store.dump(output, format=rdf_format(fmt), from_graph=source)
+
     def dump_bytes(self, *, fmt: str, graph: str | None = None) -> bytes:
         buffer = io.BytesIO()
         self.dump(buffer, fmt=fmt, graph=graph)
