@@ -108,17 +108,26 @@ def test_bilingual_titles_and_build_dates(catalogue: Graph, publication: Publica
 
 
 def test_temporal_coverage_spans_the_sources_and_figures(catalogue: Graph, union: Graph) -> None:
-    """Computed here from the triples: the years of source dates and of figure reference periods."""
-    years = []
+    """Computed here from the triples: the days covered by source dates and figure reference periods."""
+    import calendar
+
+    days: list[date] = []
     for s, p, o in union:
-        if p in (DCTERMS.date, DCTERMS.issued) and (s, RDF.type, URIRef("https://w3id.org/thcm/ontology#SourceDocument")) in union:
-            years.append(int(str(o)[:4]))
-        if p == URIRef("http://purl.org/linked-data/sdmx/2009/dimension#refPeriod"):
-            years.append(int(str(o).rsplit("/", 1)[-1]))
+        source_date = p in (DCTERMS.date, DCTERMS.issued) and (
+            s, RDF.type, URIRef("https://w3id.org/thcm/ontology#SourceDocument")) in union
+        if not (source_date or p == URIRef("http://purl.org/linked-data/sdmx/2009/dimension#refPeriod")):
+            continue
+        year, *rest = (int(x) for x in str(o).rsplit("/", 1)[-1].split("-")[:3])
+        if not rest:
+            days += [date(year, 1, 1), date(year, 12, 31)]
+        elif len(rest) == 1:
+            days += [date(year, rest[0], 1), date(year, rest[0], calendar.monthrange(year, rest[0])[1])]
+        else:
+            days.append(date(year, rest[0], rest[1]))
     period = catalogue.value(URIRef(DATASET), DCTERMS.temporal)
     start = catalogue.value(period, DCAT.startDate).toPython()  # type: ignore[union-attr]
     end = catalogue.value(period, DCAT.endDate).toPython()  # type: ignore[union-attr]
-    assert (start, end) == (date(min(years), 1, 1), date(max(years), 12, 31))
+    assert (start, end) == (min(days), max(days))
 
 
 def test_shapes_are_where_the_tests_expect_them() -> None:

@@ -33,6 +33,7 @@ class FigureReading:
     value: str
     printed: str | None
     source: str | None
+    locator: str | None = None
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class Conflict:
         values = "; ".join(
             f"{r.value}" + (f' printed "{r.printed}"' if r.printed else "")
             + f" in {compact(r.observation)}" + (f" from {compact(r.source)}" if r.source else "")
+            + (f" ({r.locator})" if r.locator else "")
             for r in self.readings
         )
         return f"{compact(self.subject)} {compact(self.measure)}{period}: {values}"
@@ -125,6 +127,7 @@ def _conflicts(parsed: ParseResult) -> list[Conflict]:
             str(row["obs"]), str(row["value"]),
             str(row["printed"]) if "printed" in row else None,
             str(row["source"]) if "source" in row else None,
+            str(row["locator"]) if "locator" in row else None,
         ))
     return [Conflict(*key, tuple(readings)) for key, readings in groups.items()]
 
