@@ -114,3 +114,15 @@ def test_rebuilding_the_same_content_gives_the_same_triples(built_project: Setti
     assert second.build_id != first.build_id
     assert second.publication.manifest["content_hash"] == first.manifest["content_hash"]
     assert second.publication.manifest["graphs"] == first.manifest["graphs"]
+
+
+def test_brochure_conflicts_between_network_boxes_and_annex_2_are_reported(project: Settings) -> None:
+    """Issue 4: the disagreeing member counts are kept as two observations and listed, not merged."""
+    from thcm_graph.build import check
+
+    conflicts = {(c.subject.rsplit("/", 1)[1], c.measure.rsplit("#", 1)[1]): sorted(r.value for r in c.readings)
+                 for c in check(project).conflicts}
+    assert conflicts[("medways", "memberCount")] == ["60", "9"]
+    assert conflicts[("polymermat", "memberCount")] == ["0", "51"]
+    assert conflicts[("optonet", "memberCount")] == ["80", "93"]
+    assert all(len(values) >= 2 for values in conflicts.values())
