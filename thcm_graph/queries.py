@@ -8,6 +8,14 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
+
+from rdflib import URIRef
+
+from .store.results import SelectResult
+
+if TYPE_CHECKING:
+    from .store.base import Store
 
 
 @cache
@@ -27,3 +35,16 @@ def query_names() -> list[str]:
     """Names of all bundled queries."""
     folder = resources.files(__package__).joinpath("queries")
     return sorted(p.name[:-3] for p in folder.iterdir() if p.name.endswith(".rq"))
+
+
+def select(store: Store, name: str, **iris: str) -> SelectResult:
+    """Run the named SELECT query ``queries/<name>.rq`` with IRIs bound to variables.
+
+    >>> from thcm_graph.store import OxigraphStore
+    >>> len(select(OxigraphStore.in_memory(), "instances-per-class"))
+    0
+    """
+    result = store.query(load_query(name), bindings={k: URIRef(v) for k, v in iris.items()} or None)
+    if not isinstance(result, SelectResult):
+        raise TypeError(f"{name}.rq must be a SELECT query")
+    return result

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .queries import load_query
-from .store import SelectResult, Store
+from .queries import select
+from .store import Store
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,5 @@ class Stats:
 def collect(store: Store) -> Stats:
     """Count the triples of every named graph and the instances of every class (union of graphs)."""
     graphs = tuple((g, store.count(g)) for g in store.named_graphs())
-    result = store.query(load_query("instances-per-class"))
-    assert isinstance(result, SelectResult)
-    classes = tuple((str(row["class"]), int(row["instances"])) for row in result.as_dicts())
+    classes = tuple((str(row["class"]), int(row["instances"])) for row in select(store, "instances-per-class").as_dicts())
     return Stats(graphs, classes)

@@ -14,8 +14,8 @@ from typing import Any
 from ..config import Settings
 from ..errors import ValidationFailed
 from ..namespaces import INFERRED_GRAPH
-from ..queries import load_query
-from ..store import Publication, SelectResult, StateLayout
+from ..queries import select
+from ..store import Publication, StateLayout
 from ..terms import compact
 from .entail import entail
 from .parse import ParseResult, discover, display_path, parse_files
@@ -118,8 +118,7 @@ def check(settings: Settings, on_stage: Progress = _noop) -> CheckResult:
 
 
 def _conflicts(parsed: ParseResult) -> list[Conflict]:
-    result = parsed.store.query(load_query("conflicting-figures"))
-    assert isinstance(result, SelectResult)
+    result = select(parsed.store, "conflicting-figures")
     groups: dict[tuple[str, str, str | None], list[FigureReading]] = {}
     for row in result.as_dicts():
         key = (str(row["subject"]), str(row["measure"]), str(row["period"]) if "period" in row else None)

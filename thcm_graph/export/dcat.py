@@ -23,8 +23,8 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
 from ..namespaces import ID_NS, ONTOLOGY_IRI
-from ..queries import load_query
-from ..store import Publication, SelectResult, Store
+from ..queries import select
+from ..store import Publication, Store
 from .formats import FORMATS, DumpFormat
 from .identifiers import CATALOG, DATASET, REGION, SPARQL_DISTRIBUTION, SPARQL_SERVICE, ServiceUrls, distribution_iri
 
@@ -83,15 +83,10 @@ class Agent:
     telephone: str | None
 
 
-def _select(store: Store, name: str, **bindings: str) -> SelectResult:
-    result = store.query(load_query(name), bindings={k: URIRef(v) for k, v in bindings.items()} or None)
-    assert isinstance(result, SelectResult), f"{name}.rq must be a SELECT query"
-    return result
-
 
 def publisher(store: Store) -> Agent:
     """The publisher's labels (``foaf:name``) and telephone, read from the graph."""
-    rows = _select(store, "dcat-agent", agent=PUBLISHER).as_dicts()
+    rows = select(store, "dcat-agent", agent=PUBLISHER).as_dicts()
     names = tuple(sorted({r["label"] for r in rows if isinstance(r.get("label"), Literal)}, key=str))  # type: ignore[misc]
     phones = sorted({str(r["telephone"]) for r in rows if "telephone" in r})
     return Agent(PUBLISHER, names or (Literal("Thüringer ClusterManagement", lang="de"),), phones[0] if phones else None)
@@ -118,7 +113,7 @@ def _bounds(value: str) -> tuple[date, date] | None:
 
 def temporal_coverage(store: Store) -> tuple[date, date] | None:
     """Earliest and latest day of the sources' dates and the figures' reference periods."""
-    spans = [b for row in _select(store, "dcat-temporal").as_dicts() if (b := _bounds(str(row["date"])))]
+    spans = [b for row in select(store, "dcat-temporal").as_dicts() if (b := _bounds(str(row["date"])))]
     if not spans:
         return None
     return min(s for s, _ in spans), max(e for _, e in spans)
@@ -126,7 +121,7 @@ def temporal_coverage(store: Store) -> tuple[date, date] | None:
 
 def keywords(store: Store) -> list[Literal]:
     """The fixed keywords plus the labels of the current RIS fields of specialisation."""
-    labels = [row["label"] for row in _select(store, "dcat-keywords", scheme=KEYWORD_SCHEME).as_dicts()]
+    labels = [row["label"] for row in select(store, "dcat-keywords", scheme=KEYWORD_SCHEME).as_dicts()]
     fixed = [Literal(text, lang=lang) for text, lang in KEYWORDS]
     return fixed + [label for label in labels if isinstance(label, Literal)]
 

@@ -18,11 +18,11 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
-from rdflib import Literal, URIRef
+from rdflib import Literal
 
 from ..namespaces import ID_NS, ONTOLOGY_NS, ORG
-from ..queries import load_query
-from ..store import SelectResult, Store, Term
+from ..queries import select
+from ..store import Store, Term
 from .identifiers import REGION, Region
 
 #: Concept schemes whose fields are the region's fields of smart specialisation.
@@ -97,15 +97,10 @@ class S3Profile:
     figures: tuple[Figure, ...]
 
 
-def _select(store: Store, name: str, **bindings: str) -> SelectResult:
-    result = store.query(load_query(name), bindings={k: URIRef(v) for k, v in bindings.items()} or None)
-    assert isinstance(result, SelectResult), f"{name}.rq must be a SELECT query"
-    return result
-
 
 def _labels(store: Store, iri: str) -> dict[str, str]:
     labels: dict[str, str] = {}
-    for row in _select(store, "labels", resource=iri).as_dicts():
+    for row in select(store, "labels", resource=iri).as_dicts():
         label = row.get("label")
         if isinstance(label, Literal):
             labels.setdefault(label.language or "", str(label))
@@ -131,7 +126,7 @@ def collect(store: Store, region: Region = REGION) -> S3Profile:
     """Read the profile of ``region`` from the store."""
     fields: dict[str, Field] = {}
     for scheme in S3_SCHEMES:
-        for row in _select(store, "s3-fields", scheme=scheme).as_dicts():
+        for row in select(store, "s3-fields", scheme=scheme).as_dicts():
             f = fields.setdefault(str(row["field"]), Field(str(row["field"]), scheme))
             label = row.get("label")
             if isinstance(label, Literal):
@@ -143,7 +138,7 @@ def collect(store: Store, region: Region = REGION) -> S3Profile:
                 if all(c.iri != iri for c in f.codes):
                     f.codes.append(code)
     bodies: dict[str, Body] = {}
-    for row in _select(store, "s3-memberships", region=region.iri).as_dicts():
+    for row in select(store, "s3-memberships", region=region.iri).as_dicts():
         iri, platform = str(row["body"]), str(row["platform"])
         body = bodies.get(iri) or bodies.setdefault(iri, Body(iri, _labels(store, iri)))
         role_label = row.get("role")
@@ -156,7 +151,7 @@ def collect(store: Store, region: Region = REGION) -> S3Profile:
         if "membership" in row and isinstance(role_label, Literal):
             body.memberships.append((str(row["membership"]), platform, role_label))
     figures = []
-    for row in _select(store, "s3-figures", region=region.iri).as_dicts():
+    for row in select(store, "s3-figures", region=region.iri).as_dicts():
         approximate = row.get("approximate")
         figures.append(Figure(
             str(row["obs"]), str(row["measure"]), row["value"],  # type: ignore[arg-type]

@@ -21,8 +21,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, VOID, XSD
 
 from ..namespaces import PREFIXES
-from ..queries import load_query
-from ..store import Publication, SelectResult, Store
+from ..queries import select
+from ..store import Publication, Store
 from .formats import FORMATS
 from .identifiers import DATASET, URI_SPACE, ServiceUrls
 
@@ -79,24 +79,19 @@ def _int(term: object) -> int:
     return int(str(term))
 
 
-def _select(store: Store, name: str, **bindings: str) -> SelectResult:
-    result = store.query(load_query(name), bindings={k: URIRef(v) for k, v in bindings.items()} or None)
-    assert isinstance(result, SelectResult), f"{name}.rq must be a SELECT query"
-    return result
-
 
 def collect(store: Store) -> VoidStatistics:
     """Count everything VoID describes (several queries over the union of the named graphs)."""
-    totals = _select(store, "void-totals", uriSpace=URI_SPACE).as_dicts()
+    totals = select(store, "void-totals", uriSpace=URI_SPACE).as_dicts()
     row = totals[0] if totals else {}
-    classes = tuple((str(r["class"]), _int(r["entities"])) for r in _select(store, "void-classes").as_dicts())
+    classes = tuple((str(r["class"]), _int(r["entities"])) for r in select(store, "void-classes").as_dicts())
     partitions = tuple(
         (str(r["property"]), _int(r["triples"]), _int(r["distinctSubjects"]), _int(r["distinctObjects"]))
-        for r in _select(store, "void-properties").as_dicts()
+        for r in select(store, "void-properties").as_dicts()
     )
     linksets = []
     for target in TARGETS:
-        for r in _select(store, "void-linkset", space=target.uri_space).as_dicts():
+        for r in select(store, "void-linkset", space=target.uri_space).as_dicts():
             linksets.append(Linkset(target, str(r["property"]), _int(r["triples"])))
     return VoidStatistics(
         triples=_int(row.get("triples", 0)),
