@@ -40,8 +40,9 @@ serve: $(STAMP)  ## serve the last published build without rebuilding
 stats: $(STAMP)  ## triples per named graph and instances per class
 	$(THCM) stats
 
-lint: $(STAMP)  ## ruff over the code, tests and scripts
+lint: $(STAMP)  ## ruff over code, tests and scripts; mypy over thcm_graph/ and api/
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 test: $(STAMP) lint  ## lint, then the whole test suite (real stores, real uvicorn processes)
 	$(PY) -m pytest $(PYTEST_ARGS)

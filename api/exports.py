@@ -91,7 +91,7 @@ async def downloads_index(request: Request) -> dict[str, object]:
     return {"build_id": publication.build_id, "files": {name: urls.download(name) for name in files}}
 
 
-def _producer(name: str, store: Store, settings: Settings) -> tuple[Callable[[BinaryIO], None], str, bool]:
+def _producer(name: str, store: Store, settings: Settings) -> tuple[Callable[[BinaryIO], object], str, bool]:
     """How to write file ``name``, its media type, and whether to gzip it."""
     if name in EXTRA_FILES:
         context = load_context(settings.ontology_path)
@@ -107,7 +107,7 @@ def _producer(name: str, store: Store, settings: Settings) -> tuple[Callable[[Bi
     return (lambda out: write_dump(store, out, fmt, ontology_dir=settings.ontology_path)), fmt.media_type, gzipped
 
 
-def _spool(produce: Callable[[BinaryIO], None], gzipped: bool) -> IO[bytes]:
+def _spool(produce: Callable[[BinaryIO], object], gzipped: bool) -> IO[bytes]:
     spool = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115 - handed to the response, closed there
     if gzipped:
         with gzip.GzipFile(filename="", mode="wb", fileobj=spool, mtime=0) as gz:
@@ -115,7 +115,7 @@ def _spool(produce: Callable[[BinaryIO], None], gzipped: bool) -> IO[bytes]:
     else:
         produce(spool)  # type: ignore[arg-type]
     spool.seek(0)
-    return spool  # type: ignore[return-value]
+    return spool
 
 
 def _chunks(spool: IO[bytes]) -> Iterator[bytes]:

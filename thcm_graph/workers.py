@@ -202,7 +202,7 @@ class _Zygote:
         try:
             with self._lock:
                 self._conn.send(("query", request))
-                reduction.send_handle(self._conn, theirs.fileno(), self._process.pid)  # type: ignore[arg-type]
+                reduction.send_handle(self._conn, theirs.fileno(), self._process.pid)
                 status, pid = self._conn.recv()
         except (OSError, EOFError) as exc:
             ours.close()
@@ -482,7 +482,12 @@ class WorkerStore:
     def _read_only(self, *_: Any, **__: Any) -> Any:
         raise StoreError("the served store is read-only; publish changes with `thcm build` or an authorised SPARQL Update")
 
-    load = add_triples = drop_graph = dump = _read_only
+    load = add_triples = drop_graph = _read_only
+
+    def _whole_build(self, *_: Any, **__: Any) -> Any:
+        raise StoreError("dumps read the published build directly (thcm_graph.store.open_published), not through query workers")
+
+    dump = export = _whole_build
 
     def close(self) -> None:
         return None

@@ -87,7 +87,7 @@ class Agent:
 def publisher(store: Store) -> Agent:
     """The publisher's labels (``foaf:name``) and telephone, read from the graph."""
     rows = select(store, "dcat-agent", agent=PUBLISHER).as_dicts()
-    names = tuple(sorted({r["label"] for r in rows if isinstance(r.get("label"), Literal)}, key=str))  # type: ignore[misc]
+    names = tuple(sorted({label for r in rows if isinstance(label := r.get("label"), Literal)}, key=str))
     phones = sorted({str(r["telephone"]) for r in rows if "telephone" in r})
     return Agent(PUBLISHER, names or (Literal("Thüringer ClusterManagement", lang="de"),), phones[0] if phones else None)
 

@@ -7,6 +7,7 @@ written beside its final name and renamed into place, so a reader never sees hal
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import json
@@ -15,7 +16,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from ..store import Publication, Store
 from . import dcat, s3, void
@@ -35,13 +36,21 @@ class DistFile:
     sha256: str
 
 
-def _write(directory: Path, name: str, produce: Callable[[BinaryIO], None]) -> Path:
+def _write(directory: Path, name: str, produce: Callable[[BinaryIO], object]) -> Path:
     target = directory / name
     partial = directory / f".{name}.partial"
     with partial.open("wb") as out:
         produce(out)
     os.replace(partial, target)
     return target
+
+
+def _dump_into(store: Store, fmt: Any, ontology_dir: Path, out: BinaryIO) -> None:
+    write_dump(store, out, fmt, ontology_dir=ontology_dir)
+
+
+def _view_into(store: Store, name: str, context: Any, out: BinaryIO) -> None:
+    out.write(framed_view_bytes(store, name, context))
 
 
 def _gzip(path: Path) -> Path:
@@ -66,10 +75,10 @@ def write_dist(store: Store, publication: Publication, directory: Path, urls: Se
     context = load_context(ontology_dir)
     paths: list[Path] = []
     for fmt in FORMATS.values():
-        path = _write(directory, fmt.filename, lambda out, f=fmt: write_dump(store, out, f, ontology_dir=ontology_dir))
+        path = _write(directory, fmt.filename, functools.partial(_dump_into, store, fmt, ontology_dir))
         paths += [path, _gzip(path)]
     for name in VIEWS:
-        paths.append(_write(directory, f"{name}.jsonld", lambda out, n=name: out.write(framed_view_bytes(store, n, context))))
+        paths.append(_write(directory, f"{name}.jsonld", functools.partial(_view_into, store, name, context)))
     profile = s3.collect(store)
     paths.append(_write(directory, "s3-profile.jsonld", lambda out: out.write(
         json.dumps(s3.to_jsonld(profile, context), ensure_ascii=False, indent=1).encode("utf-8") + b"\n")))

@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pyld import jsonld  # type: ignore[import-untyped]
+from pyld import jsonld
 
 from ..errors import ConfigError, InputError
 

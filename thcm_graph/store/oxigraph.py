@@ -41,10 +41,11 @@ class OxigraphResult:
     def serialize(self, fmt: str) -> bytes:
         """Results in ``fmt`` (json/xml/csv/tsv for SELECT and ASK; an RDF format for graphs)."""
         try:
-            if self.kind == "graph":
-                out = self._result.serialize(format=rdf_format(fmt))  # type: ignore[call-arg]
+            result = self._result
+            if isinstance(result, ox.QueryTriples):
+                out = result.serialize(format=rdf_format(fmt))
             else:
-                out = self._result.serialize(format=results_format(fmt))  # type: ignore[call-arg]
+                out = result.serialize(format=results_format(fmt))
         except (OSError, ValueError) as exc:  # evaluation is lazy: errors surface here
             raise QueryError(f"query evaluation failed: {exc}") from exc
         return bytes(out) if out is not None else b""
