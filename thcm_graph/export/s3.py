@@ -21,13 +21,18 @@ from typing import Any
 from rdflib import Literal
 
 from ..namespaces import ID_NS, ONTOLOGY_NS, ORG
+from ..namespaces import SKOS as SKOS_NS
 from ..queries import select
 from ..store import Store, Term
 from .identifiers import REGION, Region
 
 #: Concept schemes whose fields are the region's fields of smart specialisation.
-S3_SCHEMES = (ID_NS + "scheme/ris-2021-2027", ID_NS + "scheme/ris3-2014-2020")
+#: The region profile's personalised-medicine domain (002) is included: it carries the NACE, NABS
+#: and S3 policy-objective codes the profile gives.
+S3_SCHEMES = (ID_NS + "scheme/ris-2021-2027", ID_NS + "scheme/ris3-2014-2020", ID_NS + "scheme/pm-region-profile-deg-topics")
 NACE_NS = "http://data.europa.eu/ux2/nace2/"
+SKOS_CLOSE_MATCH = SKOS_NS + "closeMatch"
+
 #: Code systems, told apart by the code's scheme (or IRI for NACE).
 NABS_SCHEME = ID_NS + "scheme/nabs-2007"
 OBJECTIVE_SCHEME = ID_NS + "scheme/s3-policy-objectives"
@@ -39,8 +44,7 @@ PROFILE_CONTEXT: dict[str, Any] = {
     "fieldsOfSpecialisation": {"@id": "dct:relation", "@type": "@id"},
     "naceCodes": {"@id": "skos:closeMatch", "@type": "@id"},
     "nabsCodes": {"@id": "skos:closeMatch", "@type": "@id"},
-    "policyObjectives": {"@id": "skos:closeMatch", "@type": "@id"},
-    "otherCodes": {"@id": "skos:closeMatch", "@type": "@id"},
+    "policyObjectives": {"@id": "skos:related", "@type": "@id"},
     "bodies": {"@reverse": "dct:spatial"},
     "linkedTo": {"@id": "org:linkedTo", "@type": "@id"},
     "memberships": {"@reverse": "org:member"},
@@ -56,7 +60,8 @@ class Code:
     iri: str
     system: str  #: "NACE", "NABS", "S3 policy objective" or "other"
     notation: str
-    label: str | None
+    label: Literal | None
+    relation: str = SKOS_CLOSE_MATCH
 
 
 @dataclass
@@ -134,7 +139,9 @@ def collect(store: Store, region: Region = REGION) -> S3Profile:
             if "code" in row:
                 iri = str(row["code"])
                 notation = _str(row.get("notation")) or iri.rstrip("/").rsplit("/", 1)[-1]
-                code = Code(iri, _system(iri, _str(row.get("codeScheme")), notation), notation, _str(row.get("codeLabel")))
+                code_label = row.get("codeLabel")
+                code = Code(iri, _system(iri, _str(row.get("codeScheme")), notation), notation,
+                            code_label if isinstance(code_label, Literal) else None, str(row["relation"]))
                 if all(c.iri != iri for c in f.codes):
                     f.codes.append(code)
     bodies: dict[str, Body] = {}
@@ -177,7 +184,10 @@ def _json_value(value: Literal) -> Any:
 
 def to_jsonld(profile: S3Profile, context: dict[str, Any]) -> dict[str, Any]:
     """The profile as one JSON-LD document rooted at the region."""
-    codes_by_key = {"NACE": "naceCodes", "NABS": "nabsCodes", "S3 policy objective": "policyObjectives", "other": "otherCodes"}
+    # each list is one SKOS property (PROFILE_CONTEXT); a code linked by another property is listed
+    # under "otherCodes", which the context leaves undefined, so the RDF states nothing false
+    codes_by_key = {"NACE": "naceCodes", "NABS": "nabsCodes", "S3 policy objective": "policyObjectives"}
+    property_of = {key: PROFILE_CONTEXT[key]["@id"].replace("skos:", SKOS_NS) for key in codes_by_key.values()}
     fields = []
     for f in profile.fields:
         node: dict[str, Any] = {"@id": f.iri, "@type": "FieldOfSpecialisation", "prefLabel": f.labels, "inScheme": f.scheme}
@@ -185,9 +195,14 @@ def to_jsonld(profile: S3Profile, context: dict[str, Any]) -> dict[str, Any]:
         grouped: dict[str, list[dict[str, Any]]] = {"naceCodes": [], "nabsCodes": [], "policyObjectives": []}
         for code in f.codes:
             entry: dict[str, Any] = {"@id": code.iri, "code": code.notation}
-            if code.label:
-                entry["skos:prefLabel"] = code.label
-            grouped.setdefault(codes_by_key[code.system], []).append(entry)
+            if code.label is not None:
+                entry["skos:prefLabel"] = (
+                    {"@value": str(code.label), "@language": code.label.language} if code.label.language else str(code.label)
+                )
+            key = codes_by_key.get(code.system, "otherCodes")
+            if property_of.get(key) != code.relation:
+                key = "otherCodes"
+            grouped.setdefault(key, []).append(entry)
         node.update(grouped)
         fields.append(node)
     bodies = []
@@ -247,7 +262,7 @@ def to_csv(profile: S3Profile) -> str:
         writer.writerow({"section": "field", "id": f.iri, "label_de": f.labels.get("de", ""),
                          "label_en": f.labels.get("en", ""), "related_to": f.scheme, "relation": "skos:inScheme"})
         for c in f.codes:
-            writer.writerow({"section": "field code", "id": c.iri, "label_en": c.label or "", "code_system": c.system,
+            writer.writerow({"section": "field code", "id": c.iri, "label_en": str(c.label) if c.label is not None else "", "code_system": c.system,
                              "code": c.notation, "related_to": f.iri, "relation": "skos:closeMatch"})
     for body in profile.bodies:
         for platform, labels, role in body.member_of:
