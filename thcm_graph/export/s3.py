@@ -262,8 +262,9 @@ def to_csv(profile: S3Profile) -> str:
         writer.writerow({"section": "field", "id": f.iri, "label_de": f.labels.get("de", ""),
                          "label_en": f.labels.get("en", ""), "related_to": f.scheme, "relation": "skos:inScheme"})
         for c in f.codes:
-            writer.writerow({"section": "field code", "id": c.iri, "label_en": str(c.label) if c.label is not None else "", "code_system": c.system,
-                             "code": c.notation, "related_to": f.iri, "relation": "skos:closeMatch"})
+            label = str(c.label) if c.label is not None else ""
+            writer.writerow({"section": "field code", "id": c.iri, "label_en": label, "code_system": c.system,
+                             "code": c.notation, "related_to": f.iri, "relation": c.relation.replace(SKOS_NS, "skos:")})
     for body in profile.bodies:
         for platform, labels, role in body.member_of:
             writer.writerow({"section": "membership", "id": platform, "label_de": labels.get("de", ""),
