@@ -1,0 +1,118 @@
+"""Everything the graph says about one resource: labels, types, properties with the labels of
+their values, incoming links, figures with their sources, and the named graphs stating each fact.
+
+Used by the linked-data pages and the REST API; knows nothing of HTTP or HTML.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from rdflib.term import Literal, URIRef
+
+from .catalogue.figures import figures_about
+from .catalogue.models import Figure
+from .labels import LabelIndex
+from .namespaces import GRAPH_NS, ID_NS, RDF
+from .queries import load_query
+from .store import Store
+from .store.results import GraphResult, SelectResult, Term, Triple
+
+RDF_TYPE = RDF + "type"
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One fact about the resource: ``resource predicate value``, and the graphs that state it."""
+
+    predicate: str
+    value: Term
+    graphs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class IncomingLink:
+    """One fact pointing at the resource: ``subject predicate resource``, and its graphs."""
+
+    subject: Term
+    predicate: str
+    graphs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Description:
+    """A resource as the graph describes it."""
+
+    iri: str
+    statements: tuple[Statement, ...]
+    incoming: tuple[IncomingLink, ...]
+    figures: tuple[Figure, ...]
+    labels: LabelIndex
+
+    def values(self, predicate: str) -> list[Term]:
+        """Values of ``predicate``, in order, each once."""
+        return [s.value for s in self.statements if s.predicate == predicate]
+
+    @property
+    def types(self) -> list[str]:
+        """IRIs of the resource's classes (asserted and entailed)."""
+        return [str(v) for v in self.values(RDF_TYPE)]
+
+    @property
+    def graphs(self) -> list[str]:
+        """Named graphs that state anything about the resource, sorted."""
+        return sorted({g for s in self.statements for g in s.graphs})
+
+
+def describe(store: Store, iri: str) -> Description | None:
+    """The description of ``iri``, or None when no triple has it as subject."""
+    resource = {"resource": URIRef(iri)}
+    statements = _grouped(store.query(load_query("describe-statements"), bindings=resource), "p", "o")
+    if not statements:
+        return None
+    incoming = _grouped(store.query(load_query("describe-incoming"), bindings=resource), "s", "p")
+    labels = LabelIndex()
+    found = store.query(load_query("describe-labels"), bindings=resource)
+    assert isinstance(found, SelectResult)
+    for row in found.as_dicts():
+        label = row["label"]
+        assert isinstance(label, Literal)
+        labels.add(str(row["term"]), str(row["property"]), label)
+    return Description(
+        iri=iri,
+        statements=tuple(Statement(str(p), o, graphs) for (p, o), graphs in statements.items()),
+        incoming=tuple(IncomingLink(s, str(p), graphs) for (s, p), graphs in incoming.items()),
+        figures=tuple(figures_about(store, iri)),
+        labels=labels,
+    )
+
+
+def _grouped(result: object, first: str, second: str) -> dict[tuple[Term, Term], tuple[str, ...]]:
+    """Rows ``(first, second, g)`` → ``{(first, second): graphs}``, keeping the query's order."""
+    assert isinstance(result, SelectResult)
+    grouped: dict[tuple[Term, Term], list[str]] = defaultdict(list)
+    for row in result.as_dicts():
+        grouped[(row[first], row[second])].append(str(row["g"]))
+    return {key: tuple(graphs) for key, graphs in grouped.items()}
+
+
+def description_triples(store: Store, iri: str) -> list[Triple]:
+    """The RDF description served for ``iri`` (see ``queries/describe-graph.rq``)."""
+    result = store.query(load_query("describe-graph"), bindings={"resource": URIRef(iri)})
+    assert isinstance(result, GraphResult)
+    return result.triples
+
+
+def source_of_graph(graph: str) -> str | None:
+    """The source document whose facts a named graph holds (graph name = source slug), if any.
+
+    >>> source_of_graph("https://w3id.org/thcm/graph/thcm-brochure-2012")
+    'https://w3id.org/thcm/id/source/thcm-brochure-2012'
+    >>> source_of_graph("https://w3id.org/thcm/graph/inferred") is None
+    True
+    """
+    if not graph.startswith(GRAPH_NS):
+        return None
+    name = graph[len(GRAPH_NS):]
+    return None if name in ("inferred", "ontology") else f"{ID_NS}source/{name}"
