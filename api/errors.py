@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from thcm_graph.errors import InputError, StoreError, StoreNotBuilt, ThcmError
@@ -11,13 +12,14 @@ from thcm_graph.errors import InputError, StoreError, StoreNotBuilt, ThcmError
 class HTTPProblem(Exception):
     """An error with an HTTP status, raised by the routes."""
 
-    def __init__(self, status: int, message: str, kind: str = "BadRequest") -> None:
+    def __init__(self, status: int, message: str, kind: str = "BadRequest", headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status, self.message, self.kind = status, message, kind
+        self.headers = headers or {}
 
 
-def error_response(status: int, kind: str, message: str) -> JSONResponse:
-    return JSONResponse({"error": {"type": kind, "message": message, "status": status}}, status_code=status)
+def error_response(status: int, kind: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": {"type": kind, "message": message, "status": status}}, status_code=status, headers=headers)
 
 
 def install(app: FastAPI) -> None:
@@ -25,7 +27,15 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPProblem)
     async def _problem(_: Request, exc: HTTPProblem) -> JSONResponse:
-        return error_response(exc.status, exc.kind, exc.message)
+        return error_response(exc.status, exc.kind, exc.message, exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in error.get('loc', ())[1:]) or 'request'}: {error.get('msg', 'invalid')}"
+            for error in exc.errors()
+        )
+        return error_response(422, "InvalidParameter", problems)
 
     @app.exception_handler(ThcmError)
     async def _thcm(_: Request, exc: ThcmError) -> JSONResponse:

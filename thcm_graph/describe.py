@@ -13,13 +13,15 @@ from rdflib.term import Literal, URIRef
 
 from .catalogue.figures import figures_about
 from .catalogue.models import Figure
-from .labels import LabelIndex
-from .namespaces import GRAPH_NS, ID_NS, RDF
+from .catalogue._params import paged
+from .labels import LABEL_PROPERTIES, LabelIndex
+from .namespaces import GRAPH_NS, ID_NS, RDF, SKOS
 from .queries import load_query
 from .store import Store
 from .store.results import GraphResult, SelectResult, Term, Triple
 
 RDF_TYPE = RDF + "type"
+SKOS_PREF = SKOS + "prefLabel"
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class Description:
     incoming: tuple[IncomingLink, ...]
     figures: tuple[Figure, ...]
     labels: LabelIndex
+    incoming_total: int = 0
 
     def values(self, predicate: str) -> list[Term]:
         """Values of ``predicate``, in order, each once."""
@@ -65,26 +68,43 @@ class Description:
         return sorted({g for s in self.statements for g in s.graphs})
 
 
-def describe(store: Store, iri: str) -> Description | None:
+#: At most this many incoming-link rows are read (a class or a source can have very many).
+INCOMING_LIMIT = 300
+
+
+def describe(store: Store, iri: str, *, incoming_limit: int = INCOMING_LIMIT) -> Description | None:
     """The description of ``iri``, or None when no triple has it as subject."""
     resource = {"resource": URIRef(iri)}
     statements = _grouped(store.query(load_query("describe-statements"), bindings=resource), "p", "o")
     if not statements:
         return None
-    incoming = _grouped(store.query(load_query("describe-incoming"), bindings=resource), "s", "p")
     labels = LabelIndex()
+    for predicate, value in statements:
+        if str(predicate) in LABEL_PROPERTIES and isinstance(value, Literal):
+            labels.add(iri, str(predicate), value)
     found = store.query(load_query("describe-labels"), bindings=resource)
     assert isinstance(found, SelectResult)
     for row in found.as_dicts():
         label = row["label"]
         assert isinstance(label, Literal)
         labels.add(str(row["term"]), str(row["property"]), label)
+    incoming_rows = store.query(paged(load_query("describe-incoming"), incoming_limit, 0), bindings=resource)
+    assert isinstance(incoming_rows, SelectResult)
+    for row in incoming_rows.as_dicts():
+        for variable, prop in (("labelDe", SKOS_PREF), ("labelEn", SKOS_PREF), ("labelPlain", SKOS_PREF)):
+            label = row.get(variable)
+            if isinstance(label, Literal):
+                labels.add(str(row["s"]), prop, label)
+    incoming = _grouped(incoming_rows, "s", "p")
+    count = store.query(load_query("describe-incoming-count"), bindings=resource)
+    assert isinstance(count, SelectResult)
     return Description(
         iri=iri,
         statements=tuple(Statement(str(p), o, graphs) for (p, o), graphs in statements.items()),
         incoming=tuple(IncomingLink(s, str(p), graphs) for (s, p), graphs in incoming.items()),
         figures=tuple(figures_about(store, iri)),
         labels=labels,
+        incoming_total=int(str(count.rows[0][1])) if count.rows else 0,
     )
 
 
