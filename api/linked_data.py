@@ -114,8 +114,8 @@ def _not_found(request: Request, iri: str, lang: str, publication: Publication) 
     return _page(request, "not_found.html", lang, publication, {"title": TEXT[lang]["not_found"], "iri": iri}, 404)
 
 
-@router.get("/id/{kind}/{slug}", summary="A resource of the graph (HTML or RDF by content negotiation)",
-            response_class=Response)
+@router.api_route("/id/{kind}/{slug}", methods=["GET", "HEAD"], response_class=Response,
+                  summary="A resource of the graph (HTML or RDF by content negotiation)")
 async def resource(request: Request, kind: str, slug: str, db: StoreDep, lang: Lang = DEFAULT_LANGUAGE,
                    format: Format = None) -> Response:
     """The page of ``https://w3id.org/thcm/id/<kind>/<slug>``: HTML, Turtle, JSON-LD, N-Triples or RDF/XML."""
@@ -130,7 +130,8 @@ async def resource(request: Request, kind: str, slug: str, db: StoreDep, lang: L
     return await _resource(request, store, publication, iri, lang, format)
 
 
-@router.get("/ontology", summary="The ontology document (HTML or RDF by content negotiation)", response_class=Response)
+@router.api_route("/ontology", methods=["GET", "HEAD"], response_class=Response,
+                  summary="The ontology document (HTML or RDF by content negotiation)")
 async def ontology(request: Request, db: StoreDep, lang: Lang = DEFAULT_LANGUAGE, format: Format = None) -> Response:
     """The whole ontology: for people a page listing every term (anchor ``#<Term>``), for machines the ontology graph."""
     store, publication = db
@@ -147,7 +148,8 @@ async def ontology(request: Request, db: StoreDep, lang: Lang = DEFAULT_LANGUAGE
     return _page(request, "resource.html", lang, publication, {**page, "ontology": _term_rows(terms, viewer)})
 
 
-@router.get("/ontology/{term}", summary="One ontology term (HTML or RDF by content negotiation)", response_class=Response)
+@router.api_route("/ontology/{term}", methods=["GET", "HEAD"], response_class=Response,
+                  summary="One ontology term (HTML or RDF by content negotiation)")
 async def ontology_term(request: Request, term: str, db: StoreDep, lang: Lang = DEFAULT_LANGUAGE,
                         format: Format = None) -> Response:
     """The page of ``https://w3id.org/thcm/ontology#<term>``."""

@@ -48,9 +48,11 @@ def actors(
     db: StoreDep,
     kind: Annotated[str | None, Query(description="A thcm: class local name, e.g. Agency, NetworkOrganisation.")] = None,
     field: Annotated[str | None, Query(description="A field slug or IRI; actors active in it or a narrower field.")] = None,
-    network: Annotated[str | None, Query(description="An organisation slug or IRI; its members (org:memberOf, org:Membership).")] = None,
-    q: Annotated[str | None, Query(min_length=1, max_length=200,
-                                   description="Case-insensitive text in a preferred, alternative or hidden label, any language.")] = None,
+    network: Annotated[str | None, Query(
+        description="An organisation slug or IRI; its members (org:memberOf, org:Membership).")] = None,
+    q: Annotated[str | None, Query(
+        min_length=1, max_length=200,
+        description="Case-insensitive text in a preferred, alternative or hidden label, any language.")] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> catalogue.Page[catalogue.ActorSummary]:
@@ -104,7 +106,8 @@ def networks(db: StoreDep) -> list[catalogue.Network]:
 @router.get("/figures", response_model=FigurePage, summary="Figures by subject, measure and period")
 def figures(
     db: StoreDep,
-    subject: Annotated[str | None, Query(description="What the figure is about: an IRI, or <kind>/<slug> for ours (org/automotive-thueringen).")] = None,
+    subject: Annotated[str | None, Query(
+        description="What the figure is about: an IRI, or <kind>/<slug> for ours (org/automotive-thueringen).")] = None,
     measure: Annotated[str | None, Query(description="A measure: thcm: local name (memberCount) or IRI.")] = None,
     period: Annotated[str | None, Query(description="A reference year (2012) or period IRI.")] = None,
     limit: Limit = 100,
@@ -114,14 +117,25 @@ def figures(
     store, _ = db
     where = catalogue.FigureFilter(
         subject=None if subject is None else _subject(subject),
-        measure=None if measure is None else (ontology_term_iri(measure) if TERM.fullmatch(measure) else _iri(measure, "measure")),
-        period=None if period is None else (year_iri(int(period)) if re.fullmatch(r"\d{4}", period) else _iri(period, "period")),
+        measure=None if measure is None else _measure(measure),
+        period=None if period is None else _period(period),
     )
     return catalogue.list_figures(store, where, limit=limit, offset=offset)
 
 
 def _subject(value: str) -> str:
+    """``org/<slug>`` (any kind) or an IRI."""
     kind, _, slug = value.partition("/")
     if kind in KINDS and slug and "/" not in slug:
         return resolve(slug, kind)
     return _iri(value, "subject")
+
+
+def _measure(value: str) -> str:
+    """A thcm: local name (``memberCount``) or an IRI."""
+    return ontology_term_iri(value) if TERM.fullmatch(value) else _iri(value, "measure")
+
+
+def _period(value: str) -> str:
+    """A year (``2012``) or an IRI."""
+    return year_iri(int(value)) if re.fullmatch(r"\d{4}", value) else _iri(value, "period")

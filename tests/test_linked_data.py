@@ -220,3 +220,9 @@ def test_pages_link_our_iris_to_their_pages(http: httpx.Client, bilingual_actor:
     page = http.get(path_of(bilingual_actor[0])).text
     assert 'href="/ontology/' in page and 'href="/id/source/' in page
     assert 'href="https://w3id.org/thcm/' not in page
+
+
+def test_head_answers_like_get_without_a_body(http: httpx.Client, bilingual_actor: tuple[str, str, str]) -> None:
+    response = http.head(path_of(bilingual_actor[0]), headers={"accept": "text/turtle"})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/turtle")
+    assert response.content == b""
