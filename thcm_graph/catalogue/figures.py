@@ -24,11 +24,12 @@ class FigureFilter:
     period: str | None = None
 
     def bindings(self) -> dict[str, Term]:
-        return filters(
-            bySubject=("wantSubject", _iri(self.subject)),
-            byMeasure=("wantMeasure", _iri(self.measure)),
-            byPeriod=("wantPeriod", _iri(self.period)),
-        )
+        bindings = filters(byPeriod=("wantPeriod", _iri(self.period)))
+        if self.subject is not None:
+            bindings["subject"] = URIRef(self.subject)
+        if self.measure is not None:
+            bindings["measure"] = URIRef(self.measure)
+        return bindings
 
 
 def _iri(value: str | None) -> URIRef | None:
@@ -40,7 +41,7 @@ def list_figures(store: Store, where: FigureFilter, *, limit: int = 100, offset:
     bindings = where.bindings()
     count = store.query(load_query("figures-count"), bindings=bindings)
     assert isinstance(count, SelectResult)
-    total = int(count.rows[0][0]) if count.rows and count.rows[0][0] is not None else 0  # type: ignore[arg-type]
+    total = sum(int(str(n)) for n in count.column("total") if n is not None)
     result = store.query(paged(load_query("figures"), limit, offset), bindings=bindings)
     return Page(total=total, limit=limit, offset=offset, items=figures_from(result))
 
