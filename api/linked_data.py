@@ -6,7 +6,8 @@ server; the ``/ontology`` HTML page also has an anchor ``#<Term>`` per term).
 Content negotiation (``Accept``, or ``?format=`` for browsers): HTML for people (German by default,
 ``?lang=en`` for English), Turtle, JSON-LD (compacted with ``ontology/context.jsonld``),
 N-Triples and RDF/XML for machines. The RDF is the resource's description as defined in
-``thcm_graph/queries/describe-graph.rq``. Every response carries ``Vary: Accept``.
+``thcm_graph/queries/describe-graph.rq``. Every response carries ``Vary: Accept``; pages carry
+a weak ``ETag`` made of the build id, format and language, and ``If-None-Match`` gives 304.
 """
 
 from __future__ import annotations
@@ -67,18 +68,34 @@ def _negotiate(request: Request, fmt: str | None) -> str:
     return chosen
 
 
-def _rdf_response(request: Request, triples: list[Triple], fmt: str, publication: Publication) -> Response:
+def _rdf_response(request: Request, triples: list[Triple], fmt: str, publication: Publication, etag: str) -> Response:
     context = load_jsonld_context(request.app.state.settings.ontology_path / "context.jsonld")
     body = serialize(triples, fmt, jsonld_context=context)
-    return Response(body, media_type=f"{FORMATS[fmt]}; charset=utf-8", headers=_headers(publication))
+    return Response(body, media_type=f"{FORMATS[fmt]}; charset=utf-8", headers=_headers(publication, etag))
 
 
-def _headers(publication: Publication) -> dict[str, str]:
-    return {"Vary": "Accept", "X-Thcm-Build": publication.build_id}
+def _headers(publication: Publication, etag: str | None = None) -> dict[str, str]:
+    headers = {"Vary": "Accept", "X-Thcm-Build": publication.build_id}
+    if etag is not None:
+        headers["ETag"] = etag
+    return headers
+
+
+def _etag(publication: Publication, fmt: str, lang: str) -> str:
+    """A page changes only with the build, the format and (for HTML) the language."""
+    return f'W/"{publication.build_id}-{fmt}-{lang if fmt == "html" else ""}"'
+
+
+def _not_modified(request: Request, publication: Publication, etag: str) -> Response | None:
+    """304 when the client already holds this representation (``If-None-Match``)."""
+    held = [tag.strip() for tag in request.headers.get("if-none-match", "").split(",")]
+    if etag in held or "*" in held:
+        return Response(status_code=304, headers=_headers(publication, etag))
+    return None
 
 
 def _page(request: Request, name: str, lang: str, publication: Publication, context: dict[str, Any],
-          status: int = 200) -> HTMLResponse:
+          status: int = 200, etag: str | None = None) -> HTMLResponse:
     path = request.url.path
     context = {
         **context,
@@ -91,23 +108,27 @@ def _page(request: Request, name: str, lang: str, publication: Publication, cont
         "root": request.scope.get("root_path", ""),
     }
     response = templates.TemplateResponse(request, name, context, status_code=status)
-    response.headers.update(_headers(publication))
+    response.headers.update(_headers(publication, etag))
     return response
 
 
 async def _resource(request: Request, store: Store, publication: Publication, iri: str, lang: str,
                     fmt: str | None) -> Response:
     chosen = _negotiate(request, fmt)
+    etag = _etag(publication, chosen, lang)
+    if (cached := _not_modified(request, publication, etag)) is not None:
+        return cached
     if chosen != "html":
         triples = await run_in_threadpool(description_triples, store, iri)
         if not any(str(t[0]) == iri for t in triples):
             raise HTTPProblem(404, f"the graph holds no statements about <{iri}>", "NotFound", {"Vary": "Accept"})
-        return _rdf_response(request, triples, chosen, publication)
+        return _rdf_response(request, triples, chosen, publication, etag)
     found = await run_in_threadpool(describe, store, iri)
     if found is None:
         return _not_found(request, iri, lang, publication)
     viewer = Viewer(found.labels, lang, request.scope.get("root_path", ""))
-    return _page(request, "resource.html", lang, publication, {**resource_page(found, viewer), "ontology": None})
+    context = {**resource_page(found, viewer), "ontology": None}
+    return _page(request, "resource.html", lang, publication, context, etag=etag)
 
 
 def _not_found(request: Request, iri: str, lang: str, publication: Publication) -> HTMLResponse:
@@ -136,16 +157,19 @@ async def ontology(request: Request, db: StoreDep, lang: Lang = DEFAULT_LANGUAGE
     """The whole ontology: for people a page listing every term (anchor ``#<Term>``), for machines the ontology graph."""
     store, publication = db
     chosen = _negotiate(request, format)
+    etag = _etag(publication, chosen, lang)
+    if (cached := _not_modified(request, publication, etag)) is not None:
+        return cached
     if chosen != "html":
         triples = await run_in_threadpool(_ontology_triples, store)
-        return _rdf_response(request, triples, chosen, publication)
+        return _rdf_response(request, triples, chosen, publication, etag)
     found, terms = await run_in_threadpool(_ontology_page, store)
     if found is None:
         return _not_found(request, ONTOLOGY_IRI, lang, publication)
     viewer = Viewer(found.labels, lang, request.scope.get("root_path", ""))
     page = resource_page(found, viewer)
     page["incoming"] = []
-    return _page(request, "resource.html", lang, publication, {**page, "ontology": _term_rows(terms, viewer)})
+    return _page(request, "resource.html", lang, publication, {**page, "ontology": _term_rows(terms, viewer)}, etag=etag)
 
 
 @router.api_route("/ontology/{term}", methods=["GET", "HEAD"], response_class=Response,

@@ -226,3 +226,16 @@ def test_head_answers_like_get_without_a_body(http: httpx.Client, bilingual_acto
     response = http.head(path_of(bilingual_actor[0]), headers={"accept": "text/turtle"})
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/turtle")
     assert response.content == b""
+
+
+def test_etag_changes_with_format_and_language_and_revalidates(http: httpx.Client, bilingual_actor: tuple[str, str, str]) -> None:
+    path = path_of(bilingual_actor[0])
+    german = http.get(path, headers={"accept": BROWSER})
+    english = http.get(path, params={"lang": "en"}, headers={"accept": BROWSER})
+    turtle = http.get(path, headers={"accept": "text/turtle"})
+    tags = {german.headers["etag"], english.headers["etag"], turtle.headers["etag"]}
+    assert len(tags) == 3 and all(german.headers["x-thcm-build"] in tag for tag in tags)
+    again = http.get(path, headers={"accept": "text/turtle", "if-none-match": turtle.headers["etag"]})
+    assert again.status_code == 304 and again.content == b""
+    other = http.get(path, headers={"accept": BROWSER, "if-none-match": turtle.headers["etag"]})
+    assert other.status_code == 200

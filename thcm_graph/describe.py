@@ -91,10 +91,10 @@ def describe(store: Store, iri: str, *, incoming_limit: int = INCOMING_LIMIT) ->
     incoming_rows = store.query(paged(load_query("describe-incoming"), incoming_limit, 0), bindings=resource)
     assert isinstance(incoming_rows, SelectResult)
     for row in incoming_rows.as_dicts():
-        for variable, prop in (("labelDe", SKOS_PREF), ("labelEn", SKOS_PREF), ("labelPlain", SKOS_PREF)):
-            label = row.get(variable)
-            if isinstance(label, Literal):
-                labels.add(str(row["s"]), prop, label)
+        for variable in ("labelDe", "labelEn", "labelPlain"):
+            subject_label = row.get(variable)
+            if isinstance(subject_label, Literal):
+                labels.add(str(row["s"]), SKOS_PREF, subject_label)
     incoming = _grouped(incoming_rows, "s", "p")
     count = store.query(load_query("describe-incoming-count"), bindings=resource)
     assert isinstance(count, SelectResult)
