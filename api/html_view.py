@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rdflib.term import Literal, URIRef
+from rdflib.term import BNode, Literal, URIRef
 
 from thcm_graph.catalogue.models import Figure, Labelled
 from thcm_graph.describe import Description, source_of_graph
 from thcm_graph.identifiers import split_instance_iri, split_ontology_iri
 from thcm_graph.labels import LabelIndex
-from thcm_graph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, SKOS
+from thcm_graph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, RDF, SKOS
+from thcm_graph.store.results import Term
 from thcm_graph.terms import compact
 
 from .ui_text import DEFAULT_LANGUAGE, TEXT
@@ -22,13 +23,19 @@ from .ui_text import DEFAULT_LANGUAGE, TEXT
 
 @dataclass(frozen=True)
 class TermView:
-    """A term as shown: text, link (None for plain literals), full IRI, language and a small note."""
+    """A term as shown: text, link (None for plain literals), full IRI, language and a small note.
+
+    A blank node is shown by its own properties (``parts``: property and value) or, for an RDF
+    list, its members (``items``).
+    """
 
     text: str
     href: str | None = None
     iri: str | None = None
     lang: str | None = None
     note: str | None = None
+    parts: tuple[tuple[TermView, TermView], ...] = ()
+    items: tuple[TermView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -58,8 +65,10 @@ def local_path(iri: str) -> str | None:
 class Viewer:
     """Makes :class:`TermView` s for one page: its language, the labels it knows, the app's root path."""
 
-    def __init__(self, labels: LabelIndex, lang: str, root: str = "") -> None:
+    def __init__(self, labels: LabelIndex, lang: str, root: str = "",
+                 blank_nodes: dict[str, list[tuple[str, Term]]] | None = None) -> None:
         self.labels, self.lang, self.root = labels, lang, root
+        self.blank_nodes = blank_nodes or {}
         self.text = TEXT[lang]
 
     def href(self, iri: str) -> str:
@@ -76,7 +85,37 @@ class Viewer:
         if isinstance(term, Literal):
             note = compact(str(term.datatype)) if term.datatype else None
             return TermView(str(term), lang=term.language, note=note)
+        if isinstance(term, BNode):
+            return self._blank(term, depth=0)
         return TermView(str(term))
+
+    def _blank(self, node: BNode, depth: int) -> TermView:
+        """A blank node by its properties; an RDF list by its members (depth-limited against cycles)."""
+        pairs = self.blank_nodes.get(str(node), [])
+        if depth > 20 or not pairs:
+            return TermView(self.labels.best(str(node), self.lang) if self.labels.has(str(node)) else "[ ]")
+        members = self._list_members(node)
+        if members is not None:
+            return TermView("( … )", items=tuple(self._value(m, depth + 1) for m in members))
+        parts = tuple((self.term(URIRef(p)), self._value(v, depth + 1)) for p, v in pairs)
+        text = self.labels.best(str(node), self.lang) if self.labels.has(str(node)) else "[ … ]"
+        return TermView(text, parts=parts)
+
+    def _value(self, term: object, depth: int) -> TermView:
+        return self._blank(term, depth) if isinstance(term, BNode) else self.term(term)
+
+    def _list_members(self, node: BNode) -> list[object] | None:
+        members: list[object] = []
+        current: object = node
+        for _ in range(1000):
+            if isinstance(current, URIRef) and str(current) == RDF + "nil":
+                return members
+            pairs = dict(self.blank_nodes.get(str(current), [])) if isinstance(current, BNode) else {}
+            if RDF + "first" not in pairs or RDF + "rest" not in pairs:
+                return None
+            members.append(pairs[RDF + "first"])
+            current = pairs[RDF + "rest"]
+        return None
 
     def labelled(self, item: Labelled | None) -> TermView | None:
         if item is None:

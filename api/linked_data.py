@@ -126,7 +126,7 @@ async def _resource(request: Request, store: Store, publication: Publication, ir
     found = await run_in_threadpool(describe, store, iri)
     if found is None:
         return _not_found(request, iri, lang, publication)
-    viewer = Viewer(found.labels, lang, request.scope.get("root_path", ""))
+    viewer = Viewer(found.labels, lang, request.scope.get("root_path", ""), found.blank_nodes)
     context = {**resource_page(found, viewer), "ontology": None}
     return _page(request, "resource.html", lang, publication, context, etag=etag)
 
@@ -166,7 +166,7 @@ async def ontology(request: Request, db: StoreDep, lang: Lang = DEFAULT_LANGUAGE
     found, terms = await run_in_threadpool(_ontology_page, store)
     if found is None:
         return _not_found(request, ONTOLOGY_IRI, lang, publication)
-    viewer = Viewer(found.labels, lang, request.scope.get("root_path", ""))
+    viewer = Viewer(found.labels, lang, request.scope.get("root_path", ""), found.blank_nodes)
     page = resource_page(found, viewer)
     page["incoming"] = []
     return _page(request, "resource.html", lang, publication, {**page, "ontology": _term_rows(terms, viewer)}, etag=etag)

@@ -239,3 +239,26 @@ def test_etag_changes_with_format_and_language_and_revalidates(http: httpx.Clien
     assert again.status_code == 304 and again.content == b""
     other = http.get(path, headers={"accept": BROWSER, "if-none-match": turtle.headers["etag"]})
     assert other.status_code == 200
+
+
+def test_blank_nodes_below_a_resource_are_described(http: httpx.Client, store: Store) -> None:
+    rows = select(store, """SELECT ?m ?label WHERE { ?m org:role ?role . ?role skos:prefLabel ?label .
+        FILTER(isBlank(?role) && STRSTARTS(STR(?m), "https://w3id.org/thcm/id/")) } ORDER BY ?m LIMIT 1""")
+    assert rows, "the data has no membership with a blank-node role"
+    membership, label = rows[0]["m"], rows[0]["label"]
+    graph = Graph().parse(data=http.get(path_of(str(membership)), params={"format": "turtle"}).text, format="turtle")
+    roles = list(graph.objects(membership, URIRef("http://www.w3.org/ns/org#role")))
+    assert any((role, URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"), label) in graph for role in roles)
+    assert html.escape(str(label), quote=False) in http.get(path_of(str(membership))).text
+
+
+def test_ontology_lists_are_shown_as_their_members(http: httpx.Client, store: Store) -> None:
+    rows = select(store, """SELECT ?term ?member WHERE { GRAPH <https://w3id.org/thcm/graph/ontology> {
+        ?term ?p ?b . ?b <http://www.w3.org/2002/07/owl#unionOf> ?list . ?list <http://www.w3.org/1999/02/22-rdf-syntax-ns#rest>*/<http://www.w3.org/1999/02/22-rdf-syntax-ns#first> ?member }
+        FILTER(STRSTARTS(STR(?term), STR(thcm:))) } ORDER BY ?term""")
+    assert rows
+    term = str(rows[0]["term"])
+    members = {str(r["member"]) for r in rows if str(r["term"]) == term}
+    page = http.get("/ontology/" + term.split("#")[1]).text
+    listed = page.split('class="inline-list"', 1)[1].split("</ul>", 1)[0]
+    assert all(f'title="{member}"' in listed for member in members)

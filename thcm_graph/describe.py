@@ -7,9 +7,9 @@ Used by the linked-data pages and the REST API; knows nothing of HTTP or HTML.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from rdflib.term import Literal, URIRef
+from rdflib.term import BNode, Literal, URIRef
 
 from .catalogue.figures import figures_about
 from .catalogue.models import Figure
@@ -52,6 +52,11 @@ class Description:
     figures: tuple[Figure, ...]
     labels: LabelIndex
     incoming_total: int = 0
+    blank_nodes: dict[str, list[tuple[str, Term]]] = field(default_factory=dict)
+
+    def blank_node(self, node: BNode) -> list[tuple[str, Term]]:
+        """The ``(predicate, value)`` pairs of a blank node below the resource (empty if unknown)."""
+        return self.blank_nodes.get(str(node), [])
 
     def values(self, predicate: str) -> list[Term]:
         """Values of ``predicate``, in order, each once."""
@@ -96,6 +101,11 @@ def describe(store: Store, iri: str, *, incoming_limit: int = INCOMING_LIMIT) ->
             if isinstance(subject_label, Literal):
                 labels.add(str(row["s"]), SKOS_PREF, subject_label)
     incoming = _grouped(incoming_rows, "s", "p")
+    blank = store.query(load_query("describe-blank-nodes"), bindings=resource)
+    assert isinstance(blank, SelectResult)
+    blank_nodes: dict[str, list[tuple[str, Term]]] = defaultdict(list)
+    for row in blank.as_dicts():
+        blank_nodes[str(row["b"])].append((str(row["bp"]), row["bo"]))
     count = store.query(load_query("describe-incoming-count"), bindings=resource)
     assert isinstance(count, SelectResult)
     return Description(
@@ -105,6 +115,7 @@ def describe(store: Store, iri: str, *, incoming_limit: int = INCOMING_LIMIT) ->
         figures=tuple(figures_about(store, iri)),
         labels=labels,
         incoming_total=int(str(count.rows[0][1])) if count.rows else 0,
+        blank_nodes=dict(blank_nodes),
     )
 
 
