@@ -29,7 +29,7 @@ from thcm_graph.namespaces import ONTOLOGY_GRAPH, ONTOLOGY_IRI, ONTOLOGY_NS
 from thcm_graph.queries import load_query
 from thcm_graph.rdf_output import load_jsonld_context, serialize
 from thcm_graph.store import Publication, Store
-from thcm_graph.store.results import GraphResult, SelectResult, Triple
+from thcm_graph.store.results import GraphResult, SelectResult
 
 from .deps import StoreDep
 from .errors import HTTPProblem
@@ -68,9 +68,11 @@ def _negotiate(request: Request, fmt: str | None) -> str:
     return chosen
 
 
-def _rdf_response(request: Request, triples: list[Triple], fmt: str, publication: Publication, etag: str) -> Response:
-    context = load_jsonld_context(request.app.state.settings.ontology_path / "context.jsonld")
-    body = serialize(triples, fmt, jsonld_context=context)
+def _jsonld_context(request: Request) -> dict[str, Any] | None:
+    return load_jsonld_context(request.app.state.settings.ontology_path / "context.jsonld")
+
+
+def _rdf_response(body: bytes, fmt: str, publication: Publication, etag: str) -> Response:
     return Response(body, media_type=f"{FORMATS[fmt]}; charset=utf-8", headers=_headers(publication, etag))
 
 
@@ -119,10 +121,10 @@ async def _resource(request: Request, store: Store, publication: Publication, ir
     if (cached := _not_modified(request, publication, etag)) is not None:
         return cached
     if chosen != "html":
-        triples = await run_in_threadpool(description_triples, store, iri)
-        if not any(str(t[0]) == iri for t in triples):
+        body = await run_in_threadpool(_description_body, store, iri, chosen, _jsonld_context(request))
+        if body is None:
             raise HTTPProblem(404, f"the graph holds no statements about <{iri}>", "NotFound", {"Vary": "Accept"})
-        return _rdf_response(request, triples, chosen, publication, etag)
+        return _rdf_response(body, chosen, publication, etag)
     found = await run_in_threadpool(describe, store, iri)
     if found is None:
         return _not_found(request, iri, lang, publication)
@@ -161,8 +163,8 @@ async def ontology(request: Request, db: StoreDep, lang: Lang = DEFAULT_LANGUAGE
     if (cached := _not_modified(request, publication, etag)) is not None:
         return cached
     if chosen != "html":
-        triples = await run_in_threadpool(_ontology_triples, store)
-        return _rdf_response(request, triples, chosen, publication, etag)
+        body = await run_in_threadpool(_ontology_body, store, chosen, _jsonld_context(request))
+        return _rdf_response(body, chosen, publication, etag)
     found, terms = await run_in_threadpool(_ontology_page, store)
     if found is None:
         return _not_found(request, ONTOLOGY_IRI, lang, publication)
@@ -191,10 +193,19 @@ def stylesheet() -> FileResponse:
     return FileResponse(HERE / "static" / "thcm.css", media_type="text/css")
 
 
-def _ontology_triples(store: Store) -> list[Triple]:
+def _description_body(store: Store, iri: str, fmt: str, context: dict[str, Any] | None) -> bytes | None:
+    """The serialised description of ``iri``, or None when nothing has it as subject (run in a worker thread)."""
+    triples = description_triples(store, iri)
+    if not any(str(t[0]) == iri for t in triples):
+        return None
+    return serialize(triples, fmt, jsonld_context=context)
+
+
+def _ontology_body(store: Store, fmt: str, context: dict[str, Any] | None) -> bytes:
+    """The ontology graph serialised (run in a worker thread)."""
     result = store.query(load_query("ontology-graph"), bindings={"ontology": URIRef(ONTOLOGY_GRAPH)})
     assert isinstance(result, GraphResult)
-    return result.triples
+    return serialize(result.triples, fmt, jsonld_context=context)
 
 
 def _ontology_page(store: Store) -> tuple[Description | None, SelectResult]:
