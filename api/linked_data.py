@@ -4,7 +4,8 @@
 server; the ``/ontology`` HTML page also has an anchor ``#<Term>`` per term).
 
 Content negotiation (``Accept``, or ``?format=`` for browsers): HTML for people (German by default,
-``?lang=en`` for English), Turtle, JSON-LD (compacted with ``ontology/context.jsonld``),
+``?lang=en`` for English), Turtle, JSON-LD (compacted with ``ontology/context.jsonld``; also for
+``Accept: application/json``),
 N-Triples and RDF/XML for machines. The RDF is the resource's description as defined in
 ``thcm_graph/queries/describe-graph.rq``. Every response carries ``Vary: Accept``; pages carry
 a weak ``ETag`` made of the build id, format and language, and ``If-None-Match`` gives 304.
@@ -12,6 +13,7 @@ a weak ``ETag`` made of the build id, format and language, and ``If-None-Match``
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -61,7 +63,10 @@ def _negotiate(request: Request, fmt: str | None) -> str:
         if name not in FORMATS:
             raise HTTPProblem(400, f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}", headers={"Vary": "Accept"})
         return name
-    chosen = choose(request.headers.get("accept"), FORMATS, "html")
+    accept = request.headers.get("accept")
+    if accept:  # JSON-LD is this resource's JSON: a client asking for JSON gets it
+        accept = re.sub(r"application/json(?=\s*(;|,|$))", "application/ld+json", accept)
+    chosen = choose(accept, FORMATS, "html")
     if chosen is None:
         raise HTTPProblem(406, f"cannot answer in the requested format; available: {', '.join(FORMATS.values())}",
                           "NotAcceptable", {"Vary": "Accept"})

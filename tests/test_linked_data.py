@@ -130,9 +130,12 @@ def test_all_rdf_formats_say_the_same(http: httpx.Client, figure_subject: str) -
     assert all(isomorphic(graphs[0], other) for other in graphs[1:])
 
 
-def test_jsonld_uses_the_project_context(http: httpx.Client, bilingual_actor: tuple[str, str, str]) -> None:
+@pytest.mark.parametrize("accept", ["application/ld+json", "application/json", "text/html;q=0.5, application/json"])
+def test_jsonld_uses_the_project_context(http: httpx.Client, bilingual_actor: tuple[str, str, str], accept: str) -> None:
     iri, de, _ = bilingual_actor
-    document = http.get(path_of(iri), headers={"accept": "application/ld+json"}).json()
+    response = http.get(path_of(iri), headers={"accept": accept})
+    assert response.headers["content-type"] == "application/ld+json; charset=utf-8"
+    document = response.json()
     assert document["@context"]["thcm"] == "https://w3id.org/thcm/ontology#"
     nodes = {node["@id"]: node for node in document.get("@graph", [document])}
     assert nodes[iri]["prefLabel"]["de"] == de  # the context's language map
