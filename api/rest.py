@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from thcm_graph import catalogue
+from thcm_graph.catalogue import MAX_LIMIT
 from thcm_graph.catalogue.actors import resolve
 from thcm_graph.catalogue.figures import year_iri
 from thcm_graph.errors import InputError
@@ -29,7 +30,6 @@ from .rest_models import (
 
 router = APIRouter(prefix="/api", tags=["REST"])
 
-MAX_LIMIT = 500
 #: An absolute http(s) IRI without characters that IRIs may not contain.
 IRI = re.compile(r"https?://[^\s<>\"{}|\\^`]+")
 

@@ -5,6 +5,7 @@ Every function takes a :class:`~thcm_graph.store.Store`, runs named queries from
 dataclasses. Nothing here knows about HTTP.
 """
 
+from ._params import MAX_LIMIT
 from .actors import ActorFilter, actor_kinds, get_actor, list_actors
 from .fields import list_fields
 from .figures import FigureFilter, list_figures
@@ -23,6 +24,6 @@ from .networks import list_networks
 
 __all__ = [
     "ActorDetail", "ActorFilter", "ActorSummary", "Field", "FieldCatalogue", "Figure", "FigureFilter",
-    "Labelled", "Network", "Page", "Scheme", "actor_kinds", "get_actor", "list_actors", "list_fields",
+    "Labelled", "MAX_LIMIT", "Network", "Page", "Scheme", "actor_kinds", "get_actor", "list_actors", "list_fields",
     "list_figures", "list_networks",
 ]

@@ -77,10 +77,15 @@ def figures_from(result: object) -> list[Figure]:
 
 
 def _title(row: dict[str, Term]) -> tuple[str | None, str | None]:
+    """The source's title as ``(German, English)``; an untagged title fills both."""
     title = row.get("sourceTitle")
     if not isinstance(title, Literal):
         return None, None
-    return (str(title), None) if title.language == "de" else (None, str(title)) if title.language == "en" else (str(title), str(title))
+    if title.language == "de":
+        return str(title), None
+    if title.language == "en":
+        return None, str(title)
+    return str(title), str(title)
 
 
 def year_iri(year: int) -> str:
