@@ -14,7 +14,7 @@ from thcm_graph import __version__
 from thcm_graph.config import Settings
 from thcm_graph.workers import QueryWorkers
 
-from . import errors, exports, sparql
+from . import errors, exports, linked_data, rest, sparql
 
 
 def start_workers(settings: Settings) -> QueryWorkers:
@@ -45,7 +45,10 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(
         title="thcm-graph",
         version=__version__,
-        description="Knowledge graph of the Thuringian innovation ecosystem: SPARQL 1.1 endpoint at /sparql.",
+        description=(
+            "Knowledge graph of the Thuringian innovation ecosystem: SPARQL 1.1 endpoint at /sparql, linked-data pages "
+            "at /id/…, JSON at /api/…, the DCAT-AP catalogue at /catalog and dumps at /downloads."
+        ),
         lifespan=lifespan,
     )
     app.state.settings = settings
@@ -63,6 +66,8 @@ def create_app(settings: Settings) -> FastAPI:
     errors.install(app)
     app.include_router(sparql.router)
     app.include_router(exports.router)
+    app.include_router(linked_data.router)
+    app.include_router(rest.router)
 
     @app.get("/", summary="About this service")
     def home(request: Request) -> dict[str, object]:
@@ -75,7 +80,15 @@ def create_app(settings: Settings) -> FastAPI:
             "created": manifest.get("created"),
             "triples": manifest.get("triples"),
             "graphs": manifest.get("graphs"),
-            "links": {"sparql": str(request.url_for("sparql_get")), "openapi": "/docs"},
+            "links": {
+                "sparql": str(request.url_for("sparql_get")),
+                "catalog": str(request.url_for("catalog")),
+                "void": str(request.base_url) + ".well-known/void",
+                "downloads": str(request.base_url) + "downloads",
+                "actors": str(request.base_url) + "api/actors",
+                "ontology": str(request.base_url) + "ontology",
+                "openapi": str(request.base_url) + "docs",
+            },
         }
 
     @app.get("/health", summary="Liveness and the build being served")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from thcm_graph.errors import InputError, StoreError, ThcmError
 from thcm_graph.workers import QueryTimeout, ResultTooLarge, WorkersBusy
@@ -12,13 +14,14 @@ from thcm_graph.workers import QueryTimeout, ResultTooLarge, WorkersBusy
 class HTTPProblem(Exception):
     """An error with an HTTP status, raised by the routes."""
 
-    def __init__(self, status: int, message: str, kind: str = "BadRequest") -> None:
+    def __init__(self, status: int, message: str, kind: str = "BadRequest", headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status, self.message, self.kind = status, message, kind
+        self.headers = headers or {}
 
 
-def error_response(status: int, kind: str, message: str) -> JSONResponse:
-    return JSONResponse({"error": {"type": kind, "message": message, "status": status}}, status_code=status)
+def error_response(status: int, kind: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": {"type": kind, "message": message, "status": status}}, status_code=status, headers=headers)
 
 
 def install(app: FastAPI) -> None:
@@ -26,7 +29,21 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPProblem)
     async def _problem(_: Request, exc: HTTPProblem) -> JSONResponse:
-        return error_response(exc.status, exc.kind, exc.message)
+        return error_response(exc.status, exc.kind, exc.message, exc.headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # the framework's own errors (no route: 404, wrong method: 405) in the same shape
+        kinds = {404: "NotFound", 405: "MethodNotAllowed"}
+        return error_response(exc.status_code, kinds.get(exc.status_code, "HTTPError"), str(exc.detail), dict(exc.headers or {}))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in error.get('loc', ())[1:]) or 'request'}: {error.get('msg', 'invalid')}"
+            for error in exc.errors()
+        )
+        return error_response(422, "InvalidParameter", problems)
 
     @app.exception_handler(ThcmError)
     async def _thcm(_: Request, exc: ThcmError) -> JSONResponse:

@@ -174,3 +174,11 @@ def test_dataset_parameters_select_the_graphs(client: TestClient) -> None:
 def test_home_describes_the_build(client: TestClient) -> None:
     home = client.get("/").json()
     assert home["triples"] > 0 and home["links"]["sparql"].endswith("/sparql")
+
+
+def test_unknown_paths_and_methods_use_the_error_shape(client: TestClient) -> None:
+    missing = client.get("/no/such/page")
+    assert missing.status_code == 404 and missing.json()["error"]["type"] == "NotFound"
+    wrong = client.put("/sparql")
+    assert wrong.status_code == 405 and wrong.json()["error"]["type"] == "MethodNotAllowed"
+    assert "GET" in wrong.headers["allow"]
