@@ -1,0 +1,177 @@
+"""Per-actor measures on an undirected (optionally weighted) NetworkX graph.
+
+Every function takes a ``networkx.Graph`` and returns ``{node: value}``. NetworkX is the
+reference implementation; above :data:`EXACT_LIMIT` nodes the heavy measures run on igraph
+(C, same definitions; ``tests/test_analysis_measures.py`` compares both on small graphs),
+because plain NetworkX does not finish them at 10^5 nodes in a minute (DESIGN.md §6).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Hashable, Mapping
+from typing import Literal
+
+import networkx as nx
+import numpy as np
+from scipy import sparse
+
+Backend = Literal["auto", "networkx", "igraph"]
+Node = Hashable
+
+#: Graphs with at most this many nodes get exact betweenness and the NetworkX implementations.
+EXACT_LIMIT = 5000
+#: Sampled betweenness above EXACT_LIMIT: number of source nodes (pivots) and the seed drawing them.
+BETWEENNESS_K = 128
+BETWEENNESS_SEED = 42
+
+
+def _use_igraph(graph: nx.Graph, backend: Backend) -> bool:
+    return backend == "igraph" or (backend == "auto" and graph.number_of_nodes() > EXACT_LIMIT)
+
+
+def to_igraph(graph: nx.Graph, weight: str | None = "weight"):  # type: ignore[no-untyped-def]
+    """The graph as an ``igraph.Graph`` (vertex i = ``list(graph)[i]``), weights as ``"weight"``."""
+    import igraph as ig
+
+    index = {node: i for i, node in enumerate(graph)}
+    edges = [(index[u], index[v]) for u, v in graph.edges()]
+    converted = ig.Graph(n=len(index), edges=edges, directed=False)
+    if weight is not None:
+        converted.es["weight"] = [float(d.get(weight, 1.0)) for _, _, d in graph.edges(data=True)]
+    return converted
+
+
+def degree(graph: nx.Graph) -> dict[Node, float]:
+    """Number of neighbours (Freeman 1978's degree centrality, unnormalised)."""
+    return {n: float(d) for n, d in graph.degree()}
+
+
+def weighted_degree(graph: nx.Graph, weight: str = "weight") -> dict[Node, float]:
+    """Strength: the sum of edge weights (Barrat et al. 2004), i.e. shared contexts."""
+    return {n: float(d) for n, d in graph.degree(weight=weight)}
+
+
+def betweenness(
+    graph: nx.Graph,
+    *,
+    backend: Backend = "auto",
+    k: int = BETWEENNESS_K,
+    seed: int = BETWEENNESS_SEED,
+    exact_limit: int = EXACT_LIMIT,
+) -> tuple[dict[Node, float], dict[str, object]]:
+    """Normalised shortest-path betweenness on hop distance (Freeman 1977; Brandes 2001).
+
+    Exact up to ``exact_limit`` nodes. Above it, estimated from ``k`` source nodes drawn
+    uniformly with ``random.Random(seed)`` and scaled by n/k (Brandes & Pich 2007), the estimator
+    of ``networkx.betweenness_centrality(k=..., seed=...)``. Returns the values and a
+    description of how they were computed (written to the analysis run's parameters).
+    """
+    n = graph.number_of_nodes()
+    sampled = n > exact_limit and k < n
+    info: dict[str, object] = {"method": "sampled" if sampled else "exact", "k": k if sampled else n,
+                               "seed": seed if sampled else None}
+    if not _use_igraph(graph, backend):
+        info["backend"] = "networkx"
+        if sampled:
+            return nx.betweenness_centrality(graph, k=k, seed=seed, normalized=True), info
+        return nx.betweenness_centrality(graph, normalized=True), info
+    info["backend"] = "igraph"
+    nodes = list(graph)
+    g = to_igraph(graph, weight=None)
+    if sampled:
+        sources = sorted(random.Random(seed).sample(range(n), k))
+        # igraph sums over paths from the k sources to every target with the same halving as its
+        # exact undirected betweenness (sources = all nodes gives the exact value), so the
+        # sample sum estimates B·k/n
+        raw = np.asarray(g.betweenness(directed=False, sources=sources), dtype=float) * n / k
+    else:
+        raw = np.asarray(g.betweenness(directed=False), dtype=float)
+    scale = 2.0 / ((n - 1) * (n - 2)) if n > 2 else 1.0
+    return {node: float(v * scale) for node, v in zip(nodes, raw)}, info
+
+
+def pagerank(graph: nx.Graph, *, backend: Backend = "auto", alpha: float = 0.85, weight: str = "weight") -> dict[Node, float]:
+    """Weighted PageRank (Brin & Page 1998) with damping ``alpha``."""
+    if graph.number_of_nodes() == 0:
+        return {}
+    if not _use_igraph(graph, backend):
+        return dict(nx.pagerank(graph, alpha=alpha, weight=weight))
+    g = to_igraph(graph, weight=weight)
+    values = g.pagerank(damping=alpha, weights="weight", directed=False)
+    return {node: float(v) for node, v in zip(graph, values)}
+
+
+def participation_coefficient(
+    graph: nx.Graph, membership: Mapping[Node, Mapping[str, float]], *, weight: str | None = "weight"
+) -> dict[Node, float]:
+    """Participation coefficient P_i = 1 − Σ_s (k_is / k_i)² (Guimerà & Amaral 2005).
+
+    k_is is the (weighted) number of i's links to nodes of group s. Groups are given by
+    ``membership``: node → {group: share}; a neighbour in several groups counts for each with its
+    share (shares of one node sum to 1), a neighbour in no group does not count. P is 0 when all
+    counted links go to one group and 1 − 1/k when they are spread evenly over k groups; nodes
+    with no counted link get 0.
+    """
+    nodes = list(graph)
+    index = {n: i for i, n in enumerate(nodes)}
+    groups = sorted({g for shares in membership.values() for g in shares})
+    if not nodes or not groups:
+        return {n: 0.0 for n in nodes}
+    gindex = {g: j for j, g in enumerate(groups)}
+    rows, cols, vals = [], [], []
+    for node, shares in membership.items():
+        if node in index:
+            for g, share in shares.items():
+                rows.append(index[node]); cols.append(gindex[g]); vals.append(share)
+    member = sparse.csr_matrix((vals, (rows, cols)), shape=(len(nodes), len(groups)))
+    adjacency = nx.to_scipy_sparse_array(graph, nodelist=nodes, weight=weight, format="csr")
+    k_is = np.asarray((adjacency @ member).todense())
+    k_i = k_is.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = 1.0 - np.where(k_i[:, None] > 0, (k_is / k_i[:, None]) ** 2, 0.0).sum(axis=1)
+    p[k_i == 0] = 0.0
+    return {n: float(max(0.0, v)) for n, v in zip(nodes, p)}
+
+
+def constraint(graph: nx.Graph, *, backend: Backend = "auto", weight: str | None = "weight") -> dict[Node, float]:
+    """Burt's (1992) network constraint C_i = Σ_j (p_ij + Σ_q p_iq p_qj)² over i's neighbours j.
+
+    Isolated nodes get NaN (undefined), as in NetworkX.
+    """
+    if not _use_igraph(graph, backend):
+        return {n: float(v) for n, v in nx.constraint(graph, weight=weight).items()}
+    g = to_igraph(graph, weight=weight)
+    values = g.constraint(weights="weight" if weight else None)
+    return {node: (float(v) if graph.degree(node) else float("nan")) for node, v in zip(graph, values)}
+
+
+def effective_size(graph: nx.Graph, *, backend: Backend = "auto") -> dict[Node, float]:
+    """Burt's (1992) effective size, unweighted, in Borgatti's (1997) form n − 2t/n.
+
+    n = number of neighbours, t = ties among them. Equal to ``networkx.effective_size`` on
+    undirected unweighted graphs; isolated nodes get NaN.
+    """
+    if not _use_igraph(graph, backend):
+        return {n: float(v) for n, v in nx.effective_size(graph).items()}
+    g = to_igraph(graph, weight=None)
+    deg = np.asarray(g.degree(), dtype=float)
+    triangles = np.zeros(len(deg))
+    tri = np.asarray(g.list_triangles(), dtype=np.int64).reshape(-1, 3)
+    if len(tri):
+        np.add.at(triangles, tri.ravel(), 1.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        eff = np.where(deg > 0, deg - 2.0 * triangles / deg, np.nan)
+    return {node: float(v) for node, v in zip(graph, eff)}
+
+
+def group_profile(
+    graph: nx.Graph, membership: Mapping[Node, Mapping[str, float]], node: Node, *, weight: str | None = "weight"
+) -> dict[str, float]:
+    """k_is for one node: its (weighted) links to each group, as in :func:`participation_coefficient`."""
+    profile: dict[str, float] = {}
+    for neighbour, data in graph[node].items():
+        w = float(data.get(weight, 1.0)) if weight else 1.0
+        for group, share in membership.get(neighbour, {}).items():
+            profile[group] = profile.get(group, 0.0) + w * share
+    return profile

@@ -1,0 +1,121 @@
+"""``analyse(ecosystem)``: every measure, the hub score and the explanations in one pass."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from . import brokerage as brk
+from . import communities as com
+from . import measures as m
+from .explain import Explanation, explain
+from .networks import Ecosystem, actor_projection, ecosystem_graph, groups, primary_field
+from .score import FORMULA, MIN_FIELDS, WEIGHTS, hub_score
+
+
+@dataclass(frozen=True)
+class HubScore:
+    """All measures of one actor, its rank by hub score, and why."""
+
+    actor: str
+    label: str
+    rank: int
+    score: float
+    degree: float
+    weighted_degree: float
+    fields: int
+    betweenness: float
+    pagerank: float
+    participation: float
+    constraint: float
+    effective_size: float
+    brokerage: dict[str, int]
+    community: int | None
+    explanation: Explanation
+
+    @property
+    def is_hub(self) -> bool:
+        """A cross-cluster hub links to at least MIN_FIELDS fields."""
+        return self.fields >= MIN_FIELDS
+
+
+@dataclass
+class Analysis:
+    """The result of :func:`analyse`."""
+
+    ecosystem: Ecosystem
+    graph: nx.Graph
+    scores: list[HubScore]  # every actor, best first
+    communities: dict[str, int]
+    comparison: dict[str, float | int]
+    parameters: dict[str, Any]
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def hubs(self, top: int | None = None, field: str | None = None) -> list[HubScore]:
+        """Cross-cluster hubs, best first; with ``field``, only those that reach that field."""
+        found = [s for s in self.scores if s.is_hub and (field is None or any(b.field == field for b in s.explanation.fields))]
+        return found[:top] if top is not None else found
+
+
+def analyse(eco: Ecosystem, *, backend: m.Backend = "auto", seed: int = 42, k: int = m.BETWEENNESS_K) -> Analysis:
+    """Compute the measures of every actor on the ecosystem graph and rank them by hub score."""
+    timings: dict[str, float] = {}
+
+    def timed(name: str, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+        start = time.perf_counter()
+        value = fn(*args, **kwargs)
+        timings[name] = time.perf_counter() - start
+        return value
+
+    projection = timed("projection", actor_projection, eco)
+    graph = timed("ecosystem_graph", ecosystem_graph, eco)
+    fractional, single = groups(eco)
+    actors = sorted(eco.actors)
+    deg = timed("degree", m.degree, projection)
+    wdeg = timed("weighted_degree", m.weighted_degree, projection)
+    btw, btw_info = timed("betweenness", m.betweenness, graph, backend=backend, k=k, seed=seed)
+    pr = timed("pagerank", m.pagerank, graph, backend=backend)
+    part = timed("participation", m.participation_coefficient, graph, fractional)
+    roles = timed("brokerage", brk.brokerage_roles, graph, single,
+                  backend="networkx" if backend == "networkx" else "numpy" if backend == "igraph" else "auto")
+    cons = timed("constraint", m.constraint, graph, backend=backend)
+    eff = timed("effective_size", m.effective_size, graph, backend=backend)
+    communities = timed("louvain", com.louvain, projection, seed=seed, backend=backend)
+    comparison = com.compare_with_fields(communities, primary_field(eco))
+    cross = {a: float(brk.cross_field_brokerage(roles[a])) for a in actors}
+    scores = hub_score(actors, betweenness=btw, pagerank=pr, participation=part, brokerage=cross, constraint=cons)
+
+    start = time.perf_counter()
+    ordered = sorted(actors, key=lambda a: (-round(scores[a], 9), eco.actors[a].label))
+    results = []
+    for rank, actor in enumerate(ordered, start=1):
+        profile = {f: w for f, w in m.group_profile(graph, fractional, actor).items()}
+        results.append(HubScore(
+            actor=actor, label=eco.actors[actor].label, rank=rank, score=scores[actor],
+            degree=deg.get(actor, 0.0), weighted_degree=wdeg.get(actor, 0.0),
+            fields=sum(1 for v in profile.values() if v > 0),
+            betweenness=btw.get(actor, 0.0), pagerank=pr.get(actor, 0.0), participation=part.get(actor, 0.0),
+            constraint=cons.get(actor, math.nan), effective_size=eff.get(actor, math.nan),
+            brokerage=roles.get(actor, dict.fromkeys(brk.ROLES, 0)), community=communities.get(actor),
+            explanation=explain(eco, actor, profile),
+        ))
+    timings["explain"] = time.perf_counter() - start
+    parameters = {
+        "score_formula": FORMULA,
+        "score_weights": WEIGHTS,
+        "min_fields": MIN_FIELDS,
+        "betweenness": btw_info,
+        "pagerank_alpha": 0.85,
+        "louvain_seed": seed,
+        "louvain_resolution": 1.0,
+        "backend": backend,
+        "exact_limit": m.EXACT_LIMIT,
+        "brokerage_convention": "undirected edges read as two arcs (Gould & Fernandez 1989; as sna::brokerage)",
+        "nodes": graph.number_of_nodes(),
+        "edges": graph.number_of_edges(),
+    }
+    return Analysis(eco, graph, results, communities, comparison, parameters, timings)
