@@ -37,6 +37,26 @@ class HubScore:
     community: int | None
     explanation: Explanation
 
+    def as_dict(self, eco: Ecosystem) -> dict[str, Any]:
+        """Plain data for JSON/CSV/REST: measures, and the explanation as text and structure."""
+        def num(x: float) -> float | None:
+            return None if math.isnan(x) else round(x, 6)
+        return {
+            "rank": self.rank, "actor": self.actor, "label": self.label, "score": round(self.score, 3),
+            "fields": self.fields, "degree": int(self.degree), "weighted_degree": self.weighted_degree,
+            "betweenness": num(self.betweenness), "pagerank": num(self.pagerank),
+            "participation": num(self.participation), "constraint": num(self.constraint),
+            "effective_size": num(self.effective_size), "brokerage": dict(self.brokerage),
+            "community": self.community,
+            "explanation": self.explanation.text(eco),
+            "bridges": [
+                {"field": b.field, "label": b.label, "share": round(b.share, 4),
+                 "via": [{"kind": v.kind, "relation": v.relation, "context": v.context, "context_label": v.context_label,
+                          "role": v.role, "through": list(v.through)} for v in b.via]}
+                for b in self.explanation.fields
+            ],
+        }
+
     @property
     def is_hub(self) -> bool:
         """A cross-cluster hub links to at least MIN_FIELDS fields."""

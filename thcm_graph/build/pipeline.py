@@ -20,6 +20,7 @@ from ..terms import compact
 from .entail import entail
 from .parse import ParseResult, discover, display_path, parse_files
 from .publish import build_lock, publish
+from .republish import Step, apply_step
 from .validate import ValidationReport, load_shapes, to_rdflib, validate
 
 Progress = Callable[[str], None]
@@ -129,10 +130,12 @@ def _conflicts(parsed: ParseResult) -> list[Conflict]:
     return [Conflict(*key, tuple(readings)) for key, readings in groups.items()]
 
 
-def build(settings: Settings, on_stage: Progress = _noop) -> BuildResult:
+def build(settings: Settings, on_stage: Progress = _noop, *, step: Step | None = None, step_name: str = "analysis") -> BuildResult:
     """Check the data and publish it atomically as the new current build.
 
-    On any error nothing is published and the previous build keeps serving.
+    ``step`` (optional) derives more graphs from the checked data before publishing, e.g. the
+    analysis graph (see :mod:`.republish`); its return value goes into the manifest under
+    ``step_name``. On any error nothing is published and the previous build keeps serving.
     """
     layout = StateLayout(settings.state_path)
     with build_lock(layout):
@@ -146,7 +149,10 @@ def build(settings: Settings, on_stage: Progress = _noop) -> BuildResult:
             build_id = f"{stamp}-{checked.content_hash[:12]}-{suffix}"
         on_stage(f"publishing build {build_id}")
         mark = time.perf_counter()
+        recorded = apply_step(checked.parsed.store, step, build_id, build_id) if step is not None else None
         manifest = _manifest(settings, checked, build_id, created)
+        if recorded is not None:
+            manifest[step_name] = recorded
         publication = publish(
             checked.parsed.store,
             layout,
