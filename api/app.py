@@ -8,7 +8,7 @@ from thcm_graph import __version__
 from thcm_graph.config import Settings
 from thcm_graph.store import PublishedStoreProvider
 
-from . import errors, sparql
+from . import analysis, errors, sparql
 
 
 def create_app(settings: Settings, provider: PublishedStoreProvider) -> FastAPI:
@@ -22,6 +22,7 @@ def create_app(settings: Settings, provider: PublishedStoreProvider) -> FastAPI:
     app.state.provider = provider
     errors.install(app)
     app.include_router(sparql.router)
+    app.include_router(analysis.router)
 
     @app.get("/", summary="About this service")
     def home(request: Request) -> dict[str, object]:

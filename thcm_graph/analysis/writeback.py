@@ -140,7 +140,7 @@ def write_analysis(store: Store, *, input_build_id: str, run_id: str | None = No
     ended = datetime.now(UTC)
     stamp = run_id or f"{started:%Y%m%dt%H%M%S}{started.microsecond // 1000:03d}z"
     run = f"{ID_NS}analysis/run-{stamp}"
-    triples = list(to_triples(analysis, run=run, input_build_id=input_build_id, started=started, ended=ended))
+    triples = list(dict.fromkeys(to_triples(analysis, run=run, input_build_id=input_build_id, started=started, ended=ended)))
     store.add_triples(triples, graph=ANALYSIS_GRAPH)
     return WriteResult(run, len(triples), analysis, started, ended)
 
