@@ -46,8 +46,9 @@ test: $(STAMP)  ## run the whole test suite (real stores, real uvicorn processes
 test-fast: $(STAMP)  ## the suite without the tests that start processes
 	$(PY) -m pytest -m "not subprocess" $(PYTEST_ARGS)
 
-bench: $(STAMP)  ## run the benchmarks; results in benchmarks/RESULTS.md
+bench: $(STAMP)  ## run the benchmarks; results in benchmarks/RESULTS.md and benchmarks/ANALYSIS.md
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/bench_analysis.py
 
 clean:  ## remove published stores, caches and test artefacts (keeps .venv)
 	rm -rf var dist test-artifacts benchmarks/out .pytest_cache

@@ -92,7 +92,7 @@ def _closed_form(graph: nx.Graph, group: Mapping[Node, object]) -> dict[Node, di
     code = {g: i for i, g in enumerate(labels)}
     gcode = np.array([code[str(group[n])] if group.get(n) is not None else -1 for n in nodes], dtype=np.int64)
     n_groups = len(labels)
-    ig_graph = to_igraph(graph, weight=None)
+    ig_graph = to_igraph(graph)
     ig_graph.simplify()
     # per node, the number of grouped neighbours in each group
     edges = np.asarray(ig_graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)

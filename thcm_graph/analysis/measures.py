@@ -31,15 +31,24 @@ def _use_igraph(graph: nx.Graph, backend: Backend) -> bool:
 
 
 def to_igraph(graph: nx.Graph, weight: str | None = "weight"):  # type: ignore[no-untyped-def]
-    """The graph as an ``igraph.Graph`` (vertex i = ``list(graph)[i]``), weights as ``"weight"``."""
-    import igraph as ig
+    """The graph as an ``igraph.Graph`` (vertex i = ``list(graph)[i]``), with the edge attribute
+    ``weight`` as ``"weight"`` (1.0 where missing; callers that want hops pass ``weights=None``).
 
-    index = {node: i for i, node in enumerate(graph)}
-    edges = [(index[u], index[v]) for u, v in graph.edges()]
-    converted = ig.Graph(n=len(index), edges=edges, directed=False)
-    if weight is not None:
-        converted.es["weight"] = [float(d.get(weight, 1.0)) for _, _, d in graph.edges(data=True)]
-    return converted
+    The conversion is kept in ``graph.graph`` (keyed by attribute and size) because the measures
+    of one analysis convert the same graph several times; each call returns a copy.
+    """
+    key = (weight or "weight", graph.number_of_nodes(), graph.number_of_edges())
+    cached = graph.graph.get("_igraph_cache")
+    if cached is None or cached[0] != key:
+        import igraph as ig
+
+        index = {node: i for i, node in enumerate(graph)}
+        triples = list(graph.edges(data=weight or "weight", default=1.0))
+        converted = ig.Graph(n=len(index), edges=[(index[u], index[v]) for u, v, _ in triples], directed=False)
+        converted.es["weight"] = [float(w) for _, _, w in triples]
+        cached = (key, converted)
+        graph.graph["_igraph_cache"] = cached
+    return cached[1].copy()
 
 
 def degree(graph: nx.Graph) -> dict[Node, float]:
@@ -78,7 +87,7 @@ def betweenness(
         return nx.betweenness_centrality(graph, normalized=True), info
     info["backend"] = "igraph"
     nodes = list(graph)
-    g = to_igraph(graph, weight=None)
+    g = to_igraph(graph)
     if sampled:
         sources = sorted(random.Random(seed).sample(range(n), k))
         # igraph sums over paths from the k sources to every target with the same halving as its
@@ -154,7 +163,7 @@ def effective_size(graph: nx.Graph, *, backend: Backend = "auto") -> dict[Node, 
     """
     if not _use_igraph(graph, backend):
         return {n: float(v) for n, v in nx.effective_size(graph).items()}
-    g = to_igraph(graph, weight=None)
+    g = to_igraph(graph)
     deg = np.asarray(g.degree(), dtype=float)
     triangles = np.zeros(len(deg))
     tri = np.asarray(g.list_triangles(), dtype=np.int64).reshape(-1, 3)

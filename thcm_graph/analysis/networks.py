@@ -94,7 +94,15 @@ class Ecosystem:
         return found.label if found else compact(iri)
 
     def contexts_of(self, actor: str) -> list[Context]:
-        return [c for c in self.contexts.values() if actor in c.members]
+        """The contexts ``actor`` belongs to (index built on first use)."""
+        index = self.__dict__.get("_by_actor")
+        if index is None:
+            index = defaultdict(list)
+            for context in self.contexts.values():
+                for member in context.members:
+                    index[member].append(context)
+            self.__dict__["_by_actor"] = index
+        return list(index.get(actor, ()))
 
 
 def _select(store: Store, name: str) -> list[dict[str, object]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import networkx as nx
@@ -35,7 +36,14 @@ class HubScore:
     effective_size: float
     brokerage: dict[str, int]
     community: int | None
-    explanation: Explanation
+    profile: dict[str, float] = field(repr=False)
+    ecosystem: Ecosystem = field(repr=False, compare=False)
+
+    @cached_property
+    def explanation(self) -> Explanation:
+        """Why this actor scores as it does (computed on first use: cheap per actor, but not
+        needed for all 10^5 actors of a large graph)."""
+        return explain(self.ecosystem, self.actor, self.profile)
 
     def as_dict(self, eco: Ecosystem) -> dict[str, Any]:
         """Plain data for JSON/CSV/REST: measures, and the explanation as text and structure."""
@@ -77,7 +85,7 @@ class Analysis:
 
     def hubs(self, top: int | None = None, field: str | None = None) -> list[HubScore]:
         """Cross-cluster hubs, best first; with ``field``, only those that reach that field."""
-        found = [s for s in self.scores if s.is_hub and (field is None or any(b.field == field for b in s.explanation.fields))]
+        found = [s for s in self.scores if s.is_hub and (field is None or s.profile.get(field, 0) > 0)]
         return found[:top] if top is not None else found
 
 
@@ -121,9 +129,9 @@ def analyse(eco: Ecosystem, *, backend: m.Backend = "auto", seed: int = 42, k: i
             betweenness=btw.get(actor, 0.0), pagerank=pr.get(actor, 0.0), participation=part.get(actor, 0.0),
             constraint=cons.get(actor, math.nan), effective_size=eff.get(actor, math.nan),
             brokerage=roles.get(actor, dict.fromkeys(brk.ROLES, 0)), community=communities.get(actor),
-            explanation=explain(eco, actor, profile),
+            profile=profile, ecosystem=eco,
         ))
-    timings["explain"] = time.perf_counter() - start
+    timings["rank"] = time.perf_counter() - start
     parameters = {
         "score_formula": FORMULA,
         "score_weights": WEIGHTS,

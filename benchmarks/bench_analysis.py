@@ -1,0 +1,170 @@
+"""Benchmark of the hub analysis on synthetic ecosystems of 10^4 and 10^5 actors (~10^6 ties).
+
+The synthetic ecosystem has the shape of the real one: actors declare 0–2 of 20 fields; they
+belong to bodies (networks, committees) whose sizes follow a heavy-tailed distribution, and take
+part in events and projects of a few partners; bodies and events lean towards one field, so
+fields are visible but not closed. Every measure of ``analyse`` is timed as it runs in the
+product (``backend="auto"``: igraph above 5,000 nodes), and compared in the same run with plain
+NetworkX where that finishes in reasonable time: exact NetworkX betweenness is extrapolated from
+a timed run on a source sample (its cost is linear in the number of sources), and the other
+NetworkX measures are skipped at 10^5 actors where they would take minutes each (DESIGN.md §6).
+
+Results are appended to ``benchmarks/ANALYSIS.md``. ``BENCH_SIZES=10000,100000`` sets sizes.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import random
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from thcm_graph.analysis import brokerage as brk
+from thcm_graph.analysis import communities as com
+from thcm_graph.analysis import measures as m
+from thcm_graph.analysis.networks import Actor, Context, Ecosystem, Field, actor_projection, ecosystem_graph, groups
+from thcm_graph.analysis.run import analyse
+
+OUT = Path(__file__).resolve().parent / "ANALYSIS.md"
+N_FIELDS = 20
+
+
+def synthetic_ecosystem(n_actors: int, *, seed: int = 1) -> Ecosystem:
+    """A random ecosystem of ``n_actors`` actors with ~10 ties per actor in the projection."""
+    rng = random.Random(seed)
+    fields = {f"f:{i}": Field(f"f:{i}", f"field {i}") for i in range(N_FIELDS)}
+    field_ids = list(fields)
+    actors = {f"a:{i}": Actor(f"a:{i}", f"actor {i}", f"actor {i}") for i in range(n_actors)}
+    actor_ids = list(actors)
+    declared: dict[str, dict[str, str]] = {}
+    home: dict[str, str] = {}
+    for a in actor_ids:
+        k = rng.choices([0, 1, 2], weights=[2, 6, 2])[0]
+        chosen = rng.sample(field_ids, k)
+        if chosen:
+            declared[a] = {f: "https://w3id.org/thcm/ontology#activeIn" for f in chosen}
+            home[a] = chosen[0]
+    by_field: dict[str, list[str]] = {f: [a for a in actor_ids if home.get(a) == f] for f in field_ids}
+    contexts: dict[str, Context] = {}
+
+    def add(kind: str, size: int, index: int) -> None:
+        lean = rng.choice(field_ids)
+        members = set()
+        while len(members) < size:
+            pool = by_field[lean] if rng.random() < 0.6 and by_field[lean] else actor_ids
+            members.add(rng.choice(pool))
+        context = Context(f"c:{kind}:{index}", kind, f"{kind} {index}")
+        context.members = {a: {"https://schema.org/member"} for a in members}
+        if kind != "body" and rng.random() < 0.5:
+            context.fields = {lean}
+        contexts[context.key] = context
+
+    # bodies: heavy-tailed sizes (Pareto, 3..150); events and projects: 2..8 partners
+    for i in range(n_actors // 25):
+        add("body", min(150, int(3 * rng.paretovariate(1.6))), i)
+    for i in range(n_actors // 2):
+        add(rng.choice(["event", "project"]), rng.randint(2, 8), i)
+    return Ecosystem(actors, fields, declared, contexts)
+
+
+def _time(fn: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    value = fn()
+    return time.perf_counter() - start, value
+
+
+def bench(n_actors: int) -> dict[str, Any]:
+    eco = synthetic_ecosystem(n_actors)
+    total, analysis = _time(lambda: analyse(eco))
+    graph = analysis.graph
+    projection = actor_projection(eco)
+    fractional, single = groups(eco)
+    reference: dict[str, tuple[float, str]] = {}
+    small = n_actors <= 20_000
+    # exact NetworkX betweenness: timed on a sample of sources, scaled to all n sources
+    sources = 32 if small else 4
+    t, _ = _time(lambda: nx.betweenness_centrality(graph, k=sources, seed=1))
+    reference["betweenness"] = (t * graph.number_of_nodes() / sources, f"exact: extrapolated from a timed run on {sources} sources")
+    k = analysis.parameters["betweenness"]["k"]
+    reference["betweenness, same k"] = (t * k / sources, f"sampled with our k = {k}: extrapolated from the same run")
+    t, _ = _time(lambda: nx.pagerank(graph, weight="weight"))
+    reference["pagerank"] = (t, "measured")
+    if small:
+        t, _ = _time(lambda: nx.constraint(graph, weight="weight"))
+        reference["constraint"] = (t, "measured")
+        t, _ = _time(lambda: nx.effective_size(graph))
+        reference["effective_size"] = (t, "measured")
+        t, _ = _time(lambda: brk.brokerage_roles(graph, single, backend="networkx"))
+        reference["brokerage"] = (t, "measured (pure-Python enumeration)")
+        t, _ = _time(lambda: com.louvain(projection, backend="networkx"))
+        reference["louvain"] = (t, "measured")
+    return {
+        "actors": n_actors,
+        "nodes": graph.number_of_nodes(),
+        "edges": graph.number_of_edges(),
+        "projection_edges": projection.number_of_edges(),
+        "timings": analysis.timings,
+        "total": total,
+        "reference": reference,
+        "betweenness": analysis.parameters["betweenness"],
+        "comparison": analysis.comparison,
+    }
+
+
+def render(results: list[dict[str, Any]]) -> str:
+    now = datetime.now(UTC)
+    lines = [
+        f"\n## Run {now:%Y-%m-%d %H:%M} UTC\n",
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, networkx {version('networkx')}, "
+        f"igraph {version('igraph')}, scipy {version('scipy')}. Synthetic ecosystems (`benchmarks/bench_analysis.py`), "
+        f"{N_FIELDS} fields; measures on the ecosystem graph (actors + field nodes). One run each (seconds).\n",
+    ]
+    for r in results:
+        b = r["betweenness"]
+        lines += [
+            f"### {r['actors']:,} actors — {r['nodes']:,} nodes, {r['edges']:,} edges "
+            f"(actor–actor projection: {r['projection_edges']:,} edges)\n",
+            f"Betweenness: {b['method']} on {b['backend']}" + (f", k = {b['k']} sources, seed {b['seed']}" if b["method"] == "sampled" else "") + ".",
+            f"Louvain vs declared fields: NMI {r['comparison']['nmi']:.3f}, ARI {r['comparison']['ari']:.3f}.\n",
+            "| step | ours (s) | plain NetworkX (s) | NetworkX / ours | how NetworkX was timed |",
+            "|---|---:|---:|---:|---|",
+        ]
+        for step, seconds in r["timings"].items():
+            ref = r["reference"].get(step)
+            if step == "betweenness" and "betweenness, same k" in r["reference"]:
+                same = r["reference"]["betweenness, same k"]
+                lines.append(f"| betweenness vs NetworkX with the same k | {seconds:.2f} | {same[0]:,.1f} | {same[0] / seconds:,.0f}× | {same[1]} |")
+            if ref:
+                ratio = f"{ref[0] / seconds:,.0f}×" if seconds > 0 else "–"
+                lines.append(f"| {step} | {seconds:.2f} | {ref[0]:,.1f} | {ratio} | {ref[1]} |")
+            else:
+                lines.append(f"| {step} | {seconds:.2f} | – | – | {'same code (NetworkX)' if step in ('projection', 'ecosystem_graph', 'degree', 'weighted_degree', 'participation', 'rank') else 'not run (minutes at this size)'} |")
+        lines.append(f"| **full analysis** | **{r['total']:.1f}** | | | budget: 60 s at 10^5 actors |\n")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    sizes = [int(s) for s in os.environ.get("BENCH_SIZES", "10000,100000").split(",")]
+    results = []
+    for n in sizes:
+        sys.stderr.write(f"analysis benchmark: {n:,} actors …\n")
+        results.append(bench(n))
+        sys.stderr.write(f"  full analysis {results[-1]['total']:.1f} s\n")
+    text = render(results)
+    if not OUT.exists():
+        OUT.write_text("# Analysis benchmark results\n\nAppended by `make bench` (`benchmarks/bench_analysis.py`).\n", encoding="utf-8")
+    with OUT.open("a", encoding="utf-8") as handle:
+        handle.write(text)
+    sys.stdout.write(text + "\n")
+
+
+if __name__ == "__main__":
+    main()
