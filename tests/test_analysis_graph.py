@@ -187,3 +187,20 @@ def test_analysis_graph_terms_are_declared_in_the_ontology(memory_store) -> None
         used.update(str(t) for t in row if isinstance(t, URIRef) and str(t).startswith("https://w3id.org/thcm/ontology#"))
     assert used and used <= declared, used - declared
     assert result.triples > 0
+
+
+def test_projection_equals_networkx_weighted_bipartite_projection(memory_store) -> None:  # type: ignore[no-untyped-def]
+    import networkx as nx
+
+    from thcm_graph.analysis.networks import actor_projection, bipartite_graph, field_graph
+
+    eco = load_ecosystem(memory_store)
+    two_mode = bipartite_graph(eco)
+    reference = nx.bipartite.weighted_projected_graph(two_mode, list(eco.actors))
+    ours = actor_projection(eco)
+    assert set(ours.nodes) == set(reference.nodes)
+    assert {frozenset(e): d["weight"] for *e, d in ours.edges(data=True)} == {
+        frozenset(e): d["weight"] for *e, d in reference.edges(data=True)}
+    fields = field_graph(eco)
+    assert set(fields.nodes) == set(eco.fields)
+    assert all(d["weight"] == len(d["actors"]) + len(d["links"]) > 0 for _, _, d in fields.edges(data=True))

@@ -22,7 +22,8 @@ representative and once as gatekeeper. Nodes without a group neither broker nor 
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Collection, Hashable, Mapping
+from itertools import chain
 from typing import Literal
 
 import networkx as nx
@@ -52,6 +53,7 @@ def brokerage_roles(
     group: Mapping[Node, object],
     *,
     backend: Literal["auto", "networkx", "numpy"] = "auto",
+    nodes: Collection[Node] | None = None,
 ) -> dict[Node, dict[str, int]]:
     """Counts of each role per node: ``{node: {role: count}}`` (all five roles present).
 
@@ -59,12 +61,16 @@ def brokerage_roles(
     symmetric convention of the module docstring; ``backend="numpy"`` (chosen by ``auto`` above
     2,000 nodes) counts them in closed form per node — ordered pairs of grouped neighbours by
     class, minus the closed pairs found by triangle listing (igraph) — with the same result.
+    ``nodes`` restricts the graph to the subgraph they induce.
     """
+    if nodes is not None and (graph.is_directed() or backend == "networkx" or graph.number_of_nodes() <= 2000):
+        graph = graph.subgraph(nodes)
+        nodes = None
     if graph.is_directed():
         return _enumerate(graph, group, graph.predecessors, graph.successors)
     if backend == "networkx" or (backend == "auto" and graph.number_of_nodes() <= 2000):
         return _enumerate(graph, group, graph.neighbors, graph.neighbors)
-    return _closed_form(graph, group)
+    return _closed_form(graph, group, nodes)
 
 
 def _enumerate(graph, group, preds, succs) -> dict[Node, dict[str, int]]:  # type: ignore[no-untyped-def]
@@ -84,17 +90,15 @@ def _enumerate(graph, group, preds, succs) -> dict[Node, dict[str, int]]:  # typ
     return counts
 
 
-def _closed_form(graph: nx.Graph, group: Mapping[Node, object]) -> dict[Node, dict[str, int]]:
-    from .measures import to_igraph
+def _closed_form(graph: nx.Graph, group: Mapping[Node, object], subset: Collection[Node] | None) -> dict[Node, dict[str, int]]:
+    from .measures import igraph_view
 
-    nodes = list(graph)
+    ig_graph, nodes = igraph_view(graph, subset, weight=None)
     labels = sorted({str(g) for g in group.values() if g is not None})
     code = {g: i for i, g in enumerate(labels)}
     gcode = np.array([code[str(group[n])] if group.get(n) is not None else -1 for n in nodes], dtype=np.int64)
     n_groups = len(labels)
-    ig_graph = to_igraph(graph)
-    ig_graph.simplify()
-    # per node, the number of grouped neighbours in each group
+    # per node, the number of grouped neighbours in each group (a simple graph: no multi-edges)
     edges = np.asarray(ig_graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
     per_group = np.zeros((len(nodes), max(n_groups, 1)), dtype=np.int64)
     for u, v in ((edges[:, 0], edges[:, 1]), (edges[:, 1], edges[:, 0])):
@@ -113,17 +117,22 @@ def _closed_form(graph: nx.Graph, group: Mapping[Node, object]) -> dict[Node, di
     result[:, 4] = other**2 - squares_other
     # subtract the closed pairs: each triangle closes one pair at each of its three corners,
     # counted in both orders
-    tri = np.asarray(ig_graph.list_triangles(), dtype=np.int64).reshape(-1, 3)
+    listed = ig_graph.list_triangles()
+    tri = np.fromiter(chain.from_iterable(listed), dtype=np.int64, count=3 * len(listed)).reshape(-1, 3)
+    del listed
+    closed = np.zeros(len(nodes) * 5, dtype=np.int64)
     for b, a, c in ((0, 1, 2), (1, 0, 2), (2, 0, 1)):
-        for x, y in ((a, c), (c, a)):
-            gb, ga, gc = gcode[tri[:, b]], gcode[tri[:, x]], gcode[tri[:, y]]
-            valid = (gb >= 0) & (ga >= 0) & (gc >= 0)
-            role = np.full(len(tri), 4)
-            role[(ga != gb) & (gb == gc)] = 3
-            role[(ga == gb) & (gb != gc)] = 2
-            role[(ga == gc) & (ga != gb)] = 1
-            role[(ga == gb) & (gb == gc)] = 0
-            np.subtract.at(result, (tri[valid, b], role[valid]), 1)
+        gb, ga, gc = gcode[tri[:, b]], gcode[tri[:, a]], gcode[tri[:, c]]
+        valid = (gb >= 0) & (ga >= 0) & (gc >= 0)
+        # the pair {a, c} closed at broker b, read in both orders (a→b→c and c→b→a)
+        for gx, gy in ((ga, gc), (gc, ga)):
+            role = np.full(len(tri), 4, dtype=np.int64)
+            role[(gx != gb) & (gb == gy)] = 3
+            role[(gx == gb) & (gb != gy)] = 2
+            role[(gx == gy) & (gx != gb)] = 1
+            role[(gx == gb) & (gb == gy)] = 0
+            closed += np.bincount(tri[valid, b] * 5 + role[valid], minlength=len(nodes) * 5)
+    result -= closed.reshape(len(nodes), 5)
     result[gcode < 0] = 0
     return {n: dict(zip(ROLES, map(int, row))) for n, row in zip(nodes, result)}
 

@@ -9,34 +9,36 @@ from __future__ import annotations
 import math
 import random
 from collections import Counter
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Mapping, Sequence
 
 import networkx as nx
 
-from .measures import EXACT_LIMIT, Backend, to_igraph
+from .measures import EXACT_LIMIT, Backend, igraph_view
 
 LOUVAIN_SEED = 42
 Node = Hashable
 
 
 def louvain(
-    graph: nx.Graph, *, seed: int = LOUVAIN_SEED, resolution: float = 1.0, weight: str = "weight", backend: Backend = "auto"
+    graph: nx.Graph, *, seed: int = LOUVAIN_SEED, resolution: float = 1.0, weight: str = "weight", backend: Backend = "auto",
+    nodes: Collection[Node] | None = None,
 ) -> dict[Node, int]:
     """Louvain modularity communities (Blondel et al. 2008) with a fixed seed: node → community.
 
     Communities are numbered by decreasing size (ties by smallest member). NetworkX's
     ``louvain_communities`` up to :data:`EXACT_LIMIT` nodes, igraph's ``community_multilevel``
-    (seeded through Python's ``random``, which igraph uses) above.
+    (seeded through Python's ``random``, which igraph uses) above. ``nodes`` restricts the
+    graph to the subgraph they induce (e.g. actors without the field nodes).
     """
     if graph.number_of_nodes() == 0:
         return {}
     if backend == "networkx" or (backend == "auto" and graph.number_of_nodes() <= EXACT_LIMIT):
-        parts = [set(c) for c in nx.community.louvain_communities(graph, weight=weight, resolution=resolution, seed=seed)]
+        sub = graph if nodes is None else graph.subgraph(nodes)
+        parts = [set(c) for c in nx.community.louvain_communities(sub, weight=weight, resolution=resolution, seed=seed)]
     else:
         import igraph as ig
 
-        g = to_igraph(graph, weight=weight)
-        nodes = list(graph)
+        g, nodes = igraph_view(graph, nodes, weight)
         state = random.getstate()
         random.seed(seed)
         ig.set_random_number_generator(random)

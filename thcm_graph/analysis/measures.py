@@ -9,7 +9,7 @@ because plain NetworkX does not finish them at 10^5 nodes in a minute (DESIGN.md
 from __future__ import annotations
 
 import random
-from collections.abc import Hashable, Mapping
+from collections.abc import Collection, Hashable, Mapping
 from typing import Literal
 
 import networkx as nx
@@ -49,6 +49,21 @@ def to_igraph(graph: nx.Graph, weight: str | None = "weight"):  # type: ignore[n
         cached = (key, converted)
         graph.graph["_igraph_cache"] = cached
     return cached[1].copy()
+
+
+def igraph_view(graph: nx.Graph, nodes: Collection[Node] | None = None, weight: str | None = "weight"):  # type: ignore[no-untyped-def]
+    """``(igraph graph, node order)`` of ``graph`` or of the subgraph induced by ``nodes``.
+
+    The subgraph is cut from the cached conversion of the whole graph in C, which is much
+    cheaper than converting a NetworkX subgraph.
+    """
+    g = to_igraph(graph, weight=weight)
+    order = list(graph)
+    if nodes is None:
+        return g, order
+    keep = set(nodes)
+    positions = [i for i, n in enumerate(order) if n in keep]
+    return g.induced_subgraph(positions), [order[i] for i in positions]
 
 
 def degree(graph: nx.Graph) -> dict[Node, float]:
@@ -111,8 +126,43 @@ def pagerank(graph: nx.Graph, *, backend: Backend = "auto", alpha: float = 0.85,
     return {node: float(v) for node, v in zip(graph, values)}
 
 
+def adjacency(graph: nx.Graph, *, weight: str | None = "weight", backend: Backend = "auto") -> sparse.csr_array:
+    """Symmetric (weighted) adjacency matrix in the node order of ``graph`` (CSR)."""
+    if not _use_igraph(graph, backend):
+        return nx.to_scipy_sparse_array(graph, nodelist=list(graph), weight=weight, format="csr")
+    g = to_igraph(graph, weight=weight)
+    matrix = g.get_adjacency_sparse(attribute="weight" if weight else None)
+    return sparse.csr_array(matrix, dtype=float)
+
+
+def group_links(
+    graph: nx.Graph, membership: Mapping[Node, Mapping[str, float]], *, weight: str | None = "weight", backend: Backend = "auto"
+) -> tuple[list[str], np.ndarray]:
+    """The groups (sorted) and the matrix k_is: row i = node i of ``graph``, column s = group s.
+
+    k_is = Σ_j w_ij · m_js, the (weighted) links of i to nodes of group s, with m_js the share of
+    neighbour j in group s (Guimerà & Amaral 2005, extended to fractional membership).
+    """
+    nodes = list(graph)
+    index = {n: i for i, n in enumerate(nodes)}
+    groups = sorted({g for shares in membership.values() for g in shares})
+    if not nodes or not groups:
+        return groups, np.zeros((len(nodes), len(groups)))
+    gindex = {g: j for j, g in enumerate(groups)}
+    rows, cols, vals = [], [], []
+    for node, shares in membership.items():
+        if node in index:
+            for g, share in shares.items():
+                rows.append(index[node])
+                cols.append(gindex[g])
+                vals.append(share)
+    member = sparse.csr_array((vals, (rows, cols)), shape=(len(nodes), len(groups)))
+    return groups, np.asarray((adjacency(graph, weight=weight, backend=backend) @ member).todense())
+
+
 def participation_coefficient(
-    graph: nx.Graph, membership: Mapping[Node, Mapping[str, float]], *, weight: str | None = "weight"
+    graph: nx.Graph, membership: Mapping[Node, Mapping[str, float]], *, weight: str | None = "weight",
+    backend: Backend = "auto", links: tuple[list[str], np.ndarray] | None = None,
 ) -> dict[Node, float]:
     """Participation coefficient P_i = 1 − Σ_s (k_is / k_i)² (Guimerà & Amaral 2005).
 
@@ -120,58 +170,55 @@ def participation_coefficient(
     ``membership``: node → {group: share}; a neighbour in several groups counts for each with its
     share (shares of one node sum to 1), a neighbour in no group does not count. P is 0 when all
     counted links go to one group and 1 − 1/k when they are spread evenly over k groups; nodes
-    with no counted link get 0.
+    with no counted link get 0. ``links`` reuses a :func:`group_links` result.
     """
-    nodes = list(graph)
-    index = {n: i for i, n in enumerate(nodes)}
-    groups = sorted({g for shares in membership.values() for g in shares})
-    if not nodes or not groups:
-        return {n: 0.0 for n in nodes}
-    gindex = {g: j for j, g in enumerate(groups)}
-    rows, cols, vals = [], [], []
-    for node, shares in membership.items():
-        if node in index:
-            for g, share in shares.items():
-                rows.append(index[node]); cols.append(gindex[g]); vals.append(share)
-    member = sparse.csr_matrix((vals, (rows, cols)), shape=(len(nodes), len(groups)))
-    adjacency = nx.to_scipy_sparse_array(graph, nodelist=nodes, weight=weight, format="csr")
-    k_is = np.asarray((adjacency @ member).todense())
+    _, k_is = links if links is not None else group_links(graph, membership, weight=weight, backend=backend)
+    if k_is.shape[1] == 0:
+        return {n: 0.0 for n in graph}
     k_i = k_is.sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p = 1.0 - np.where(k_i[:, None] > 0, (k_is / k_i[:, None]) ** 2, 0.0).sum(axis=1)
+    safe = np.where(k_i > 0, k_i, 1.0)
+    p = 1.0 - ((k_is / safe[:, None]) ** 2).sum(axis=1)
     p[k_i == 0] = 0.0
-    return {n: float(max(0.0, v)) for n, v in zip(nodes, p)}
+    return {n: float(max(0.0, v)) for n, v in zip(graph, p)}
 
 
-def constraint(graph: nx.Graph, *, backend: Backend = "auto", weight: str | None = "weight") -> dict[Node, float]:
-    """Burt's (1992) network constraint C_i = Σ_j (p_ij + Σ_q p_iq p_qj)² over i's neighbours j.
+def constraint(
+    graph: nx.Graph, *, backend: Backend = "auto", weight: str | None = "weight", nodes: Collection[Node] | None = None
+) -> dict[Node, float]:
+    """Burt's (1992) network constraint C_i = Σ_j (p_ij + Σ_q p_iq p_qj)² over i's contacts j,
+    p_ij = w_ij / Σ_k w_ik; on the subgraph induced by ``nodes`` if given.
 
-    Isolated nodes get NaN (undefined), as in NetworkX.
+    Isolated nodes get NaN (undefined), as in NetworkX. igraph's C implementation above the
+    size limit (same formula; compared with NetworkX in the tests).
     """
     if not _use_igraph(graph, backend):
-        return {n: float(v) for n, v in nx.constraint(graph, weight=weight).items()}
-    g = to_igraph(graph, weight=weight)
+        sub = graph if nodes is None else graph.subgraph(nodes)
+        return {n: float(v) for n, v in nx.constraint(sub, weight=weight).items()}
+    g, order = igraph_view(graph, nodes, weight)
     values = g.constraint(weights="weight" if weight else None)
-    return {node: (float(v) if graph.degree(node) else float("nan")) for node, v in zip(graph, values)}
+    degrees = g.degree()
+    return {node: (float(v) if d else float("nan")) for node, v, d in zip(order, values, degrees)}
 
 
-def effective_size(graph: nx.Graph, *, backend: Backend = "auto") -> dict[Node, float]:
-    """Burt's (1992) effective size, unweighted, in Borgatti's (1997) form n − 2t/n.
+def effective_size(graph: nx.Graph, *, backend: Backend = "auto", nodes: Collection[Node] | None = None) -> dict[Node, float]:
+    """Burt's (1992) effective size, unweighted, in Borgatti's (1997) form n − 2t/n; on the
+    subgraph induced by ``nodes`` if given.
 
-    n = number of neighbours, t = ties among them. Equal to ``networkx.effective_size`` on
-    undirected unweighted graphs; isolated nodes get NaN.
+    n = number of contacts, t = ties among them (from igraph's local transitivity above the size
+    limit). Equal to ``networkx.effective_size`` on undirected unweighted graphs; isolated nodes
+    get NaN.
     """
     if not _use_igraph(graph, backend):
-        return {n: float(v) for n, v in nx.effective_size(graph).items()}
-    g = to_igraph(graph)
+        sub = graph if nodes is None else graph.subgraph(nodes)
+        return {n: float(v) for n, v in nx.effective_size(sub).items()}
+    g, order = igraph_view(graph, nodes)
+    g = g.simplify(combine_edges="first") if not g.is_simple() else g
     deg = np.asarray(g.degree(), dtype=float)
-    triangles = np.zeros(len(deg))
-    tri = np.asarray(g.list_triangles(), dtype=np.int64).reshape(-1, 3)
-    if len(tri):
-        np.add.at(triangles, tri.ravel(), 1.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        eff = np.where(deg > 0, deg - 2.0 * triangles / deg, np.nan)
-    return {node: float(v) for node, v in zip(graph, eff)}
+    transitivity = np.asarray(g.transitivity_local_undirected(mode="zero"), dtype=float)
+    ties = transitivity * deg * (deg - 1) / 2.0
+    safe = np.where(deg > 0, deg, 1.0)
+    eff = np.where(deg > 0, deg - 2.0 * ties / safe, np.nan)
+    return {node: float(v) for node, v in zip(order, eff)}
 
 
 def group_profile(

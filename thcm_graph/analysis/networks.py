@@ -266,7 +266,7 @@ def home_fields(eco: Ecosystem) -> dict[str, dict[str, float]]:
     return {a: {f: 1.0 / len(fs) for f in fs} for a, fs in eco.declared.items() if fs}
 
 
-def primary_field(eco: Ecosystem, graph: nx.Graph | None = None) -> dict[str, str]:
+def primary_field(eco: Ecosystem) -> dict[str, str]:
     """One group per actor (for brokerage and community comparison): its declared field that
     the fewest actors declare (the most specific), ties broken by IRI. Actors without a declared
     field have none."""
@@ -277,14 +277,15 @@ def primary_field(eco: Ecosystem, graph: nx.Graph | None = None) -> dict[str, st
     return {a: min(fs, key=lambda f: (popularity[f], f)) for a, fs in eco.declared.items() if fs}
 
 
-def ecosystem_graph(eco: Ecosystem) -> nx.Graph:
+def ecosystem_graph(eco: Ecosystem, projection: nx.Graph | None = None) -> nx.Graph:
     """The graph the structural measures run on: the actor projection plus actor–field edges.
 
     Field nodes (``kind="field"``) stand for the fields as groups: a path between two field
     nodes runs through the actors that bridge them. Edge ``weight``: shared contexts between
-    actors; declarations plus addressing contexts between an actor and a field.
+    actors; declarations plus addressing contexts between an actor and a field. A given
+    ``projection`` (from :func:`actor_projection`) is extended in place, saving a copy.
     """
-    graph = actor_projection(eco)
+    graph = actor_projection(eco) if projection is None else projection
     nx.set_node_attributes(graph, "actor", "kind")
     for fld in eco.fields:
         graph.add_node(fld, kind="field")

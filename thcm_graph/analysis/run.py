@@ -9,6 +9,7 @@ from functools import cached_property
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from . import brokerage as brk
 from . import communities as com
@@ -100,32 +101,38 @@ def analyse(eco: Ecosystem, *, backend: m.Backend = "auto", seed: int = 42, k: i
         return value
 
     projection = timed("projection", actor_projection, eco)
-    graph = timed("ecosystem_graph", ecosystem_graph, eco)
-    fractional, single = groups(eco)
-    actors = sorted(eco.actors)
     deg = timed("degree", m.degree, projection)
     wdeg = timed("weighted_degree", m.weighted_degree, projection)
+    graph = timed("ecosystem_graph", ecosystem_graph, eco, projection)  # extends the projection in place
+    fractional, single = groups(eco)
+    actors = sorted(eco.actors)
     btw, btw_info = timed("betweenness", m.betweenness, graph, backend=backend, k=k, seed=seed)
     pr = timed("pagerank", m.pagerank, graph, backend=backend)
-    part = timed("participation", m.participation_coefficient, graph, fractional)
-    roles = timed("brokerage", brk.brokerage_roles, graph, single,
+    links = timed("participation", m.group_links, graph, fractional, backend=backend)
+    part = m.participation_coefficient(graph, fractional, links=links)
+    # brokerage and structural holes among actors (the projection: actors are the contacts),
+    # actors grouped by their primary field
+    roles = timed("brokerage", brk.brokerage_roles, graph, single, nodes=eco.actors,
                   backend="networkx" if backend == "networkx" else "numpy" if backend == "igraph" else "auto")
-    cons = timed("constraint", m.constraint, graph, backend=backend)
-    eff = timed("effective_size", m.effective_size, graph, backend=backend)
-    communities = timed("louvain", com.louvain, projection, seed=seed, backend=backend)
+    cons = timed("constraint", m.constraint, graph, backend=backend, nodes=eco.actors)
+    eff = timed("effective_size", m.effective_size, graph, backend=backend, nodes=eco.actors)
+    communities = timed("louvain", com.louvain, graph, seed=seed, backend=backend, nodes=eco.actors)
     comparison = com.compare_with_fields(communities, primary_field(eco))
     cross = {a: float(brk.cross_field_brokerage(roles[a])) for a in actors}
     scores = hub_score(actors, betweenness=btw, pagerank=pr, participation=part, brokerage=cross, constraint=cons)
 
     start = time.perf_counter()
+    group_names, k_is = links
+    row_of = {node: i for i, node in enumerate(graph)}
     ordered = sorted(actors, key=lambda a: (-round(scores[a], 9), eco.actors[a].label))
     results = []
     for rank, actor in enumerate(ordered, start=1):
-        profile = {f: w for f, w in m.group_profile(graph, fractional, actor).items()}
+        row = k_is[row_of[actor]]
+        profile = {group_names[j]: float(row[j]) for j in np.flatnonzero(row)}
         results.append(HubScore(
             actor=actor, label=eco.actors[actor].label, rank=rank, score=scores[actor],
             degree=deg.get(actor, 0.0), weighted_degree=wdeg.get(actor, 0.0),
-            fields=sum(1 for v in profile.values() if v > 0),
+            fields=len(profile),
             betweenness=btw.get(actor, 0.0), pagerank=pr.get(actor, 0.0), participation=part.get(actor, 0.0),
             constraint=cons.get(actor, math.nan), effective_size=eff.get(actor, math.nan),
             brokerage=roles.get(actor, dict.fromkeys(brk.ROLES, 0)), community=communities.get(actor),
@@ -142,7 +149,9 @@ def analyse(eco: Ecosystem, *, backend: m.Backend = "auto", seed: int = 42, k: i
         "louvain_resolution": 1.0,
         "backend": backend,
         "exact_limit": m.EXACT_LIMIT,
-        "brokerage_convention": "undirected edges read as two arcs (Gould & Fernandez 1989; as sna::brokerage)",
+        "brokerage_convention": "on the actor projection, groups = primary fields; undirected edges read as two arcs (Gould & Fernandez 1989; as sna::brokerage)",
+        "structural_holes_graph": "actor projection (Burt 1992 constraint, weighted by shared contexts; effective size unweighted)",
+        "centrality_graph": "ecosystem graph: actor projection + field nodes (betweenness, PageRank, participation)",
         "nodes": graph.number_of_nodes(),
         "edges": graph.number_of_edges(),
     }
