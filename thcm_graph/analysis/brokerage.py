@@ -29,6 +29,8 @@ from typing import Literal
 import networkx as nx
 import numpy as np
 
+from .measures import NETWORKX_LIMIT
+
 ROLES = ("coordinator", "itinerant", "representative", "gatekeeper", "liaison")
 #: Roles that cross a field boundary (everything but coordinator).
 CROSS_ROLES = ("itinerant", "representative", "gatekeeper", "liaison")
@@ -58,17 +60,17 @@ def brokerage_roles(
     """Counts of each role per node: ``{node: {role: count}}`` (all five roles present).
 
     Directed graphs are enumerated path by path (the reference). Undirected graphs follow the
-    symmetric convention of the module docstring; ``backend="numpy"`` (chosen by ``auto`` above
-    2,000 nodes) counts them in closed form per node — ordered pairs of grouped neighbours by
+    symmetric convention of the module docstring; ``backend="numpy"`` (chosen by ``auto``
+    above ``NETWORKX_LIMIT`` nodes) counts them in closed form per node — ordered pairs of grouped neighbours by
     class, minus the closed pairs found by triangle listing (igraph) — with the same result.
     ``nodes`` restricts the graph to the subgraph they induce.
     """
-    if nodes is not None and (graph.is_directed() or backend == "networkx" or graph.number_of_nodes() <= 2000):
+    if nodes is not None and (graph.is_directed() or backend == "networkx" or graph.number_of_nodes() <= NETWORKX_LIMIT):
         graph = graph.subgraph(nodes)
         nodes = None
     if graph.is_directed():
         return _enumerate(graph, group, graph.predecessors, graph.successors)
-    if backend == "networkx" or (backend == "auto" and graph.number_of_nodes() <= 2000):
+    if backend == "networkx" or (backend == "auto" and graph.number_of_nodes() <= NETWORKX_LIMIT):
         return _enumerate(graph, group, graph.neighbors, graph.neighbors)
     return _closed_form(graph, group, nodes)
 

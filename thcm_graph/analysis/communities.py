@@ -13,7 +13,7 @@ from collections.abc import Collection, Hashable, Mapping, Sequence
 
 import networkx as nx
 
-from .measures import EXACT_LIMIT, Backend, igraph_view
+from .measures import NETWORKX_LIMIT, Backend, igraph_view
 
 LOUVAIN_SEED = 42
 Node = Hashable
@@ -26,13 +26,13 @@ def louvain(
     """Louvain modularity communities (Blondel et al. 2008) with a fixed seed: node → community.
 
     Communities are numbered by decreasing size (ties by smallest member). NetworkX's
-    ``louvain_communities`` up to :data:`EXACT_LIMIT` nodes, igraph's ``community_multilevel``
+    ``louvain_communities`` up to :data:`NETWORKX_LIMIT` nodes, igraph's ``community_multilevel``
     (seeded through Python's ``random``, which igraph uses) above. ``nodes`` restricts the
     graph to the subgraph they induce (e.g. actors without the field nodes).
     """
     if graph.number_of_nodes() == 0:
         return {}
-    if backend == "networkx" or (backend == "auto" and graph.number_of_nodes() <= EXACT_LIMIT):
+    if backend == "networkx" or (backend == "auto" and graph.number_of_nodes() <= NETWORKX_LIMIT):
         sub = graph if nodes is None else graph.subgraph(nodes)
         parts = [set(c) for c in nx.community.louvain_communities(sub, weight=weight, resolution=resolution, seed=seed)]
     else:

@@ -1,9 +1,10 @@
 """Per-actor measures on an undirected (optionally weighted) NetworkX graph.
 
 Every function takes a ``networkx.Graph`` and returns ``{node: value}``. NetworkX is the
-reference implementation; above :data:`EXACT_LIMIT` nodes the heavy measures run on igraph
-(C, same definitions; ``tests/test_analysis_measures.py`` compares both on small graphs),
-because plain NetworkX does not finish them at 10^5 nodes in a minute (DESIGN.md §6).
+reference implementation, used up to :data:`NETWORKX_LIMIT` nodes; above, the heavy measures
+run on igraph (C, same definitions; ``tests/test_analysis_measures.py`` compares both on small
+graphs), because plain NetworkX does not finish them at 10^5 nodes in a minute (DESIGN.md §6).
+Betweenness is exact up to :data:`EXACT_LIMIT` nodes and sampled above.
 """
 
 from __future__ import annotations
@@ -19,7 +20,10 @@ from scipy import sparse
 Backend = Literal["auto", "networkx", "igraph"]
 Node = Hashable
 
-#: Graphs with at most this many nodes get exact betweenness and the NetworkX implementations.
+#: Graphs with at most this many nodes are measured with NetworkX itself (the reference); larger
+#: ones with igraph (C; same definitions, compared with NetworkX in the tests).
+NETWORKX_LIMIT = 1000
+#: Graphs with at most this many nodes get exact betweenness; larger ones a sampled estimate.
 EXACT_LIMIT = 5000
 #: Sampled betweenness above EXACT_LIMIT: number of source nodes (pivots) and the seed drawing them.
 BETWEENNESS_K = 128
@@ -27,7 +31,7 @@ BETWEENNESS_SEED = 42
 
 
 def _use_igraph(graph: nx.Graph, backend: Backend) -> bool:
-    return backend == "igraph" or (backend == "auto" and graph.number_of_nodes() > EXACT_LIMIT)
+    return backend == "igraph" or (backend == "auto" and graph.number_of_nodes() > NETWORKX_LIMIT)
 
 
 def to_igraph(graph: nx.Graph, weight: str | None = "weight"):  # type: ignore[no-untyped-def]

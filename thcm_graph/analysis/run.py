@@ -149,6 +149,7 @@ def analyse(eco: Ecosystem, *, backend: m.Backend = "auto", seed: int = 42, k: i
         "louvain_resolution": 1.0,
         "backend": backend,
         "exact_limit": m.EXACT_LIMIT,
+        "networkx_limit": m.NETWORKX_LIMIT,
         "brokerage_convention": "on the actor projection, groups = primary fields; undirected edges read as two arcs (Gould & Fernandez 1989; as sna::brokerage)",
         "structural_holes_graph": "actor projection (Burt 1992 constraint, weighted by shared contexts; effective size unweighted)",
         "centrality_graph": "ecosystem graph: actor projection + field nodes (betweenness, PageRank, participation)",
