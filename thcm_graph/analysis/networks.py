@@ -27,8 +27,9 @@ from ..queries import load_query
 from ..store import SelectResult, Store
 from ..terms import compact
 
-#: Relations ordered from weakest to strongest, for showing one relation per (actor, context).
-_RELATION_STRENGTH = {ORG + "linkedTo": 0, ONTOLOGY_NS + "activeIn": 0}
+#: Relation strength for showing one relation per (actor, context): entailed super-properties
+#: (org:linkedTo, org:subOrganizationOf) give way to the specific relation stated (unitOf, reportsTo).
+_RELATION_STRENGTH = {ORG + "linkedTo": 0, ONTOLOGY_NS + "activeIn": 0, ORG + "subOrganizationOf": 0.5}
 ANALYSIS_GRAPH = "https://w3id.org/thcm/graph/analysis"
 
 
