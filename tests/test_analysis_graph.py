@@ -79,6 +79,9 @@ def test_results_are_written_with_provenance_and_replaced_on_rerun(memory_store)
     }"""
     rows = memory_store.query(query).as_dicts()
     assert len(rows) == 1
+    hubs = _count(memory_store, "?s thcm:fieldCount ?n FILTER(?n >= 2)", ANALYSIS_GRAPH)
+    assert hubs > 0
+    assert _count(memory_store, "?s thcm:fieldCount ?n ; thcm:explanation ?e FILTER(?n >= 2)", ANALYSIS_GRAPH) == hubs
     assert str(rows[0]["build"]) == "build-one" and str(rows[0]["run"]) == first.run
     second = write_analysis(memory_store, input_build_id="build-two")
     assert second.run != first.run

@@ -147,9 +147,14 @@ def build(settings: Settings, on_stage: Progress = _noop, *, step: Step | None =
         while layout.build_dir(build_id).exists():  # same content within one millisecond
             suffix += 1
             build_id = f"{stamp}-{checked.content_hash[:12]}-{suffix}"
+        recorded = None
+        if step is not None:
+            on_stage(f"running {step_name}")
+            mark = time.perf_counter()
+            recorded = apply_step(checked.parsed.store, step, build_id, build_id)
+            checked.timings[step_name] = time.perf_counter() - mark
         on_stage(f"publishing build {build_id}")
         mark = time.perf_counter()
-        recorded = apply_step(checked.parsed.store, step, build_id, build_id) if step is not None else None
         manifest = _manifest(settings, checked, build_id, created)
         if recorded is not None:
             manifest[step_name] = recorded
