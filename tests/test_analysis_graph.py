@@ -170,6 +170,9 @@ def test_rest_hubs_and_bridges(server: Server) -> None:
     body = hubs.json()
     assert len(body["hubs"]) == 3 and body["hubs"][0]["rank"] == 1
     assert all(h["explanation"] for h in body["hubs"])
+    field = body["hubs"][0]["bridges"][0]["field"]
+    filtered = httpx.get(f"{server.base_url}/api/hubs", params={"field": field}, timeout=30).json()
+    assert filtered["field"] == field and all(any(b["field"] == field for b in h["bridges"]) for h in filtered["hubs"])
     found = httpx.get(f"{server.base_url}/api/bridges", params={"a": "Automobil", "b": "Life Sciences"}, timeout=30)
     assert found.status_code == 200, found.text
     assert found.json()["connected"] is True
