@@ -50,8 +50,9 @@ test: $(STAMP) lint  ## lint, then the whole test suite (real stores, real uvico
 test-fast: $(STAMP)  ## the suite without the tests that start processes
 	$(PY) -m pytest -m "not subprocess" $(PYTEST_ARGS)
 
-bench: $(STAMP)  ## run the benchmarks; results in benchmarks/RESULTS.md
+bench: $(STAMP)  ## run the benchmarks; results in benchmarks/RESULTS.md and benchmarks/ANALYSIS.md
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/bench_analysis.py
 
 dumps: $(STAMP)  ## write dist/: every RDF format (+ .gz), views, S3 profile, catalog.ttl, void.ttl, SHA256SUMS
 	$(THCM) dumps --dir dist

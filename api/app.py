@@ -14,7 +14,7 @@ from thcm_graph import __version__
 from thcm_graph.config import Settings
 from thcm_graph.workers import QueryWorkers
 
-from . import errors, exports, linked_data, rest, sparql
+from . import analysis, errors, exports, linked_data, rest, sparql
 
 
 def start_workers(settings: Settings) -> QueryWorkers:
@@ -68,6 +68,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(exports.router)
     app.include_router(linked_data.router)
     app.include_router(rest.router)
+    app.include_router(analysis.router)
 
     @app.get("/", summary="About this service")
     def home(request: Request) -> dict[str, object]:

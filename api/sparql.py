@@ -173,7 +173,11 @@ async def _update(request: Request, update: str, workers: QueryWorkers, settings
         )
     publication = await run_in_threadpool(apply_update, settings, update)
     await run_in_threadpool(workers.refresh)
-    return JSONResponse({"status": "published", "build_id": publication.build_id, "parent_build": publication.manifest.get("parent_build")})
+    return JSONResponse({
+        "status": "published",
+        "build_id": publication.build_id,
+        "parent_build": publication.manifest.get("derived_from"),
+    })
 
 
 async def _protocol(request: Request) -> Response:

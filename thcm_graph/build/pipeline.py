@@ -19,7 +19,8 @@ from ..store import Publication, StateLayout
 from ..terms import compact
 from .entail import entail
 from .parse import ParseResult, discover, display_path, parse_files
-from .publish import build_lock, publish
+from .publish import build_lock, new_build_id, publish
+from .republish import Step, apply_step
 from .validate import ValidationReport, load_shapes, to_rdflib, validate
 
 Progress = Callable[[str], None]
@@ -131,30 +132,34 @@ def _conflicts(parsed: ParseResult) -> list[Conflict]:
     return [Conflict(*key, tuple(readings)) for key, readings in groups.items()]
 
 
-def new_build_id(layout: StateLayout, created: datetime, content_hash: str) -> str:
-    """A build id: UTC time stamp to the millisecond (fixed width, so ids sort by time) + content hash."""
-    stamp = f"{created:%Y%m%dT%H%M%S}.{created.microsecond // 1000:03d}Z"
-    build_id = f"{stamp}-{content_hash[:12]}"
-    suffix = 1
-    while layout.build_dir(build_id).exists():  # same content within one millisecond
-        suffix += 1
-        build_id = f"{stamp}-{content_hash[:12]}-{suffix}"
-    return build_id
-
-
-def build(settings: Settings, on_stage: Progress = _noop) -> BuildResult:
+def build(settings: Settings, on_stage: Progress = _noop, *, step: Step | None = None, step_name: str = "analysis") -> BuildResult:
     """Check the data and publish it atomically as the new current build.
 
-    On any error nothing is published and the previous build keeps serving.
+    ``step`` (optional) derives more graphs from the checked data before publishing, e.g. the
+    analysis graph (see :mod:`.republish`); its return value goes into the manifest under
+    ``step_name``. On any error nothing is published and the previous build keeps serving.
     """
     layout = StateLayout(settings.state_path)
     with build_lock(layout):
         checked = check(settings, on_stage)
         created = datetime.now(UTC)
         build_id = new_build_id(layout, created, checked.content_hash)
+        recorded = None
+        if step is not None:
+            on_stage(f"running {step_name}")
+            mark = time.perf_counter()
+            recorded = apply_step(checked.parsed.store, step, build_id, build_id)
+            on_stage(f"validating the {step_name} results")
+            shapes = load_shapes(settings.shapes_path, display=lambda p: display_path(p, settings.project_dir))
+            report = validate(to_rdflib(checked.parsed.store, checked.parsed.store.named_graphs()), shapes)
+            if not report.conforms:
+                raise ValidationFailed(report, report.summary())
+            checked.timings[step_name] = time.perf_counter() - mark
         on_stage(f"publishing build {build_id}")
         mark = time.perf_counter()
         manifest = _manifest(settings, checked, build_id, created)
+        if recorded is not None:
+            manifest[step_name] = recorded
         publication = publish(
             checked.parsed.store,
             layout,

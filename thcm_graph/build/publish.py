@@ -15,6 +15,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,22 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def new_build_id(layout: StateLayout, created: datetime, content_hash: str) -> str:
+    """A build id: UTC time stamp to the millisecond (fixed width, so ids sort by time) + content hash.
+
+    >>> from pathlib import Path
+    >>> new_build_id(StateLayout(Path("/nonexistent")), datetime(2026, 11, 24, 1, 2, 3, 456789), "ab" * 32)
+    '20261124T010203.456Z-abababababab'
+    """
+    stamp = f"{created:%Y%m%dT%H%M%S}.{created.microsecond // 1000:03d}Z"
+    build_id = f"{stamp}-{content_hash[:12]}"
+    suffix = 1
+    while layout.build_dir(build_id).exists():  # same content within one millisecond
+        suffix += 1
+        build_id = f"{stamp}-{content_hash[:12]}-{suffix}"
+    return build_id
 
 
 def remove_leftovers(layout: StateLayout) -> list[Path]:

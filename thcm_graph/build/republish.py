@@ -1,0 +1,67 @@
+"""Derived builds: the current build plus a changed graph, published atomically as a new build.
+
+Published build directories are immutable, so results computed from a build (the analysis
+graph) are not written into it. :func:`republish` instead, under the build lock, copies the
+current build into memory, lets a ``step`` change it (e.g. replace ``graph/analysis``),
+validates the result against the shapes, and publishes it with the ordinary machinery of
+:mod:`.publish` as a new build whose manifest names the build it derives from. Readers see the
+old build or the new one, never half a result; a failing step or validation publishes nothing.
+
+The step receives the writable in-memory store, the new build's id and the id of the build whose
+data it holds (the current build for :func:`republish`, the new build itself for ``build``), and
+returns what to record in the manifest. The build package knows nothing about what the step does (the CLI
+passes the analysis' write-back), so ``build`` never imports ``analysis``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from ..config import Settings
+from ..errors import ValidationFailed
+from ..store import OxigraphStore, Publication, StateLayout, current_publication, open_publication
+from .parse import display_path
+from .publish import build_lock, new_build_id, publish
+from .validate import load_shapes, to_rdflib, validate
+
+Step = Callable[[OxigraphStore, str, str], dict[str, Any]]
+
+
+def apply_step(store: OxigraphStore, step: Step, build_id: str, input_build_id: str) -> dict[str, Any]:
+    """Run ``step`` on ``store`` for build ``build_id``; used by ``build`` and :func:`republish`."""
+    return step(store, build_id, input_build_id)
+
+
+def republish(settings: Settings, step: Step, *, name: str, on_stage: Callable[[str], None] = lambda _: None) -> Publication:
+    """Publish ``current + step`` as a new build (see the module docstring)."""
+    layout = StateLayout(settings.state_path)
+    with build_lock(layout):
+        base = current_publication(settings.state_path)
+        on_stage(f"copying build {base.build_id} into memory")
+        store = open_publication(base, in_memory=True)
+        created = datetime.now(UTC)
+        content = hashlib.sha256(f"{base.manifest.get('content_hash', base.build_id)}+{name}+{created.isoformat()}".encode()).hexdigest()
+        build_id = new_build_id(layout, created, content)
+        on_stage(f"running {name}")
+        recorded = apply_step(store, step, build_id, base.build_id)
+        on_stage("validating against the shapes")
+        shapes = load_shapes(settings.shapes_path, display=lambda p: display_path(p, settings.project_dir))
+        report = validate(to_rdflib(store, store.named_graphs()), shapes, locate=None)
+        if not report.conforms:
+            raise ValidationFailed(report, report.summary())
+        graphs = {g: store.count(g) for g in store.named_graphs()}
+        manifest = dict(base.manifest)
+        manifest.update(
+            build_id=build_id,
+            created=created.isoformat(timespec="seconds"),
+            triples=sum(graphs.values()),
+            graphs=graphs,
+            derived_from=base.build_id,
+            validation={"violations": 0, "warnings": len(report.warnings)},
+        )
+        manifest[name] = recorded
+        on_stage(f"publishing build {build_id}")
+        return publish(store, layout, build_id, manifest, keep=settings.keep_builds)
