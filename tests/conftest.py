@@ -131,3 +131,10 @@ def server(session_build: Settings) -> Iterator[Server]:
     running = start_server(session_build)
     yield running
     stop_server(running)
+
+
+@pytest.fixture(scope="module")
+def http(server: Server) -> Iterator[httpx.Client]:
+    """An HTTP client for the session's real server."""
+    with httpx.Client(base_url=server.base_url, timeout=30) as client:
+        yield client

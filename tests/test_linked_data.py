@@ -14,7 +14,6 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
-from tests.conftest import Server
 from thcm_graph.config import Settings
 from thcm_graph.store import Store, open_published
 from thcm_graph.store.results import GraphResult, SelectResult
@@ -38,11 +37,6 @@ def store(session_build: Settings) -> Iterator[Store]:
     store, _ = open_published(session_build)
     yield store
 
-
-@pytest.fixture(scope="module")
-def http(server: Server) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.base_url, timeout=30) as client:
-        yield client
 
 
 def select(store: Store, query: str) -> list[dict[str, object]]:

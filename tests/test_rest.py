@@ -12,7 +12,6 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import Server
 from thcm_graph.config import Settings
 from thcm_graph.store import Store, open_published
 from thcm_graph.store.results import SelectResult
@@ -36,11 +35,6 @@ def store(session_build: Settings) -> Iterator[Store]:
     store, _ = open_published(session_build)
     yield store
 
-
-@pytest.fixture(scope="module")
-def http(server: Server) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.base_url, timeout=30) as client:
-        yield client
 
 
 def column(store: Store, query: str, variable: str) -> set[str]:
