@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from thcm_graph.store import OxigraphStore, Publication, Store, open_publication
-from thcm_graph.workers import WorkerStore
+from thcm_graph.worker_store import WorkerStore
 
 _opening = threading.Lock()
 
