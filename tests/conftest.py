@@ -16,6 +16,7 @@ from typing import IO
 import httpx
 import pytest
 
+from tests.virtuoso import Virtuoso, available
 from thcm_graph.build import build
 from thcm_graph.config import Settings
 
@@ -131,3 +132,20 @@ def server(session_build: Settings) -> Iterator[Server]:
     running = start_server(session_build)
     yield running
     stop_server(running)
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
+    """One Virtuoso server for the session (127.0.0.1, free ports, throw-away database).
+
+    Missing Virtuoso is a failure in CI (``CI=true``; ``make test`` installs it) and a skip
+    elsewhere.
+    """
+    if not available():
+        message = "Virtuoso is not installed (virtuoso-t, isql-vt); `make virtuoso` installs it"
+        if os.environ.get("CI", "").lower() in ("true", "1"):
+            pytest.fail(message)
+        pytest.skip(message)
+    server = Virtuoso(tmp_path_factory.mktemp("virtuoso")).start()
+    yield server
+    server.stop()

@@ -112,7 +112,7 @@ def build(ctx: click.Context, quiet: bool) -> None:
         err.print(f"[yellow]warning:[/] {escape(str(warning))}", markup=True)
     for conflict in checked.conflicts:
         err.print(f"[cyan]conflict kept:[/] {escape(str(conflict))}", markup=True)
-    out.print(f"published to {result.publication.directory}")
+    out.print(f"published to {result.publication.where}")
 
 
 @main.command()

@@ -38,16 +38,12 @@ from typing import Any, ClassVar
 
 from rdflib.term import URIRef
 
-from .errors import QueryError, StoreError, ThcmError
+from .errors import QueryError, QueryTimeout, StoreError, ThcmError
 from .store._convert import parse_triples
 from .store._sparql_json import parse_results_json
 from .store.base import Capabilities
 from .store.published import Publication, StateLayout, read_manifest
 from .store.results import GraphResult, QueryKind, QueryResult, SelectResult, Term
-
-
-class QueryTimeout(ThcmError):
-    """A query ran longer than the configured limit and was stopped."""
 
 
 class ResultTooLarge(QueryError):
@@ -315,7 +311,8 @@ class QueryWorkers:
         now = time.monotonic()
         if now - self._checked >= self._reload_interval and not self._switch_lock.locked():
             self._checked = now
-            if self._layout.current.exists() and Path(os.readlink(self._layout.current)).name != self._zygote.publication.directory.name:
+            serving = self._zygote.publication.store_path.parent.name
+            if self._layout.current.exists() and Path(os.readlink(self._layout.current)).name != serving:
                 threading.Thread(target=self.refresh, name="thcm-build-switch", daemon=True).start()
         return self._zygote.publication
 

@@ -15,11 +15,12 @@ from ..config import Settings
 from ..errors import ValidationFailed
 from ..namespaces import INFERRED_GRAPH
 from ..queries import select
-from ..store import Publication, StateLayout
+from ..store import Publication, StateLayout, open_remote
 from ..terms import compact
 from .entail import entail
 from .parse import ParseResult, discover, display_path, parse_files
 from .publish import build_lock, publish
+from .publish_remote import publish_remote
 from .validate import ValidationReport, load_shapes, to_rdflib, validate
 
 Progress = Callable[[str], None]
@@ -149,12 +150,22 @@ def build(settings: Settings, on_stage: Progress = _noop) -> BuildResult:
     """
     layout = StateLayout(settings.state_path)
     with build_lock(layout):
+        remote = open_remote(settings, writable=True) if settings.remote_store else None
+        if remote is not None:
+            remote.named_graphs()  # fail fast (StoreUnavailable) before parsing and validating
         checked = check(settings, on_stage)
         created = datetime.now(UTC)
         build_id = new_build_id(layout, created, checked.content_hash)
         on_stage(f"publishing build {build_id}")
         mark = time.perf_counter()
         manifest = _manifest(settings, checked, build_id, created)
+        if remote is not None:
+            publication = publish_remote(
+                checked.parsed.store, remote, build_id, manifest,
+                pause_before_switch=settings.debug_pause_before_switch, on_stage=on_stage,
+            )
+            checked.timings["publish"] = time.perf_counter() - mark
+            return BuildResult(publication, checked)
         publication = publish(
             checked.parsed.store,
             layout,
