@@ -34,7 +34,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from multiprocessing import reduction
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from rdflib.term import URIRef
 
@@ -44,6 +44,9 @@ from .store._sparql_json import parse_results_json
 from .store.base import Capabilities
 from .store.published import Publication, StateLayout, read_manifest
 from .store.results import GraphResult, QueryKind, QueryResult, SelectResult, Term
+
+if TYPE_CHECKING:
+    from .store.base import Store
 
 
 class ResultTooLarge(QueryError):
@@ -252,6 +255,33 @@ def _parse_answer(data: bytes, build_id: str, started: float) -> QueryAnswer:
     return QueryAnswer(header["kind"], header["fmt"], body, build_id, time.perf_counter() - started)
 
 
+class QueryRunner(Protocol):
+    """What the API needs to answer queries: :class:`QueryWorkers` (embedded store, a killable
+    worker process per query) or :class:`~thcm_graph.remote_queries.RemoteQueries` (forwarded to
+    a SPARQL server)."""
+
+    timeout: float
+    last_error: str | None
+
+    @property
+    def running(self) -> int: ...
+
+    @property
+    def zygote_pid(self) -> int | None: ...
+
+    def current(self) -> Publication: ...
+
+    def refresh(self) -> Publication: ...
+
+    def reader(self) -> Store: ...
+
+    def run_sync(self, request: QueryRequest) -> QueryAnswer: ...
+
+    async def run(self, request: QueryRequest) -> QueryAnswer: ...
+
+    def close(self) -> None: ...
+
+
 class QueryWorkers:
     """Runs queries against the current published build in killable worker processes.
 
@@ -293,6 +323,10 @@ class QueryWorkers:
     def running(self) -> int:
         """Queries being evaluated right now."""
         return len(self._active)
+
+    def reader(self) -> Store:
+        """A read-only store whose queries run in the workers (for routes wanting Python results)."""
+        return WorkerStore(self)
 
     def close(self) -> None:
         for pid in list(self._active):

@@ -34,8 +34,8 @@ _TOKEN = re.compile(
               |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
   | (?P<var>[?$][^\s(){}\[\],;.'"<>=!&|+\-*/^#]+)
-  | (?P<name>[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7-\uFFFF]*(?::[^\s(){}\[\],;'"<>=!&|+*/^#]*)?
-              |:[^\s(){}\[\],;'"<>=!&|+*/^#]*)
+  | (?P<name>[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7-\uFFFF]*(?::(?:[^\s(){}\[\],;'"<>=!&|+*/^#\\]|\\.)*)?
+              |:(?:[^\s(){}\[\],;'"<>=!&|+*/^#\\]|\\.)*)
   | (?P<punct>.)
     """,
     re.VERBOSE | re.DOTALL,
@@ -58,7 +58,7 @@ class ParsedQuery:
     text: str
     form: str
     body_start: int  # offset of the query form keyword (end of the prologue)
-    prefixes: frozenset[str]
+    prefixes: dict[str, str]  # the query's own PREFIX declarations
     has_base: bool
     where_open: int | None  # offset of the outermost WHERE group's "{", None if there is none
     projected: frozenset[str] | None  # variables a SELECT projects; None for SELECT * and other forms
@@ -77,13 +77,13 @@ def tokens(text: str) -> list[Token]:
 def parse(text: str) -> ParsedQuery:
     """Find the parts of a query; :class:`QueryError` if it is not a SPARQL query."""
     toks = tokens(text)
-    i, prefixes, has_base = 0, set(), False
+    i, prefixes, has_base = 0, dict[str, str](), False
     while i < len(toks) and toks[i].kind == "name" and toks[i].text.upper() in ("BASE", "PREFIX"):
         if toks[i].text.upper() == "BASE":
             has_base, i = True, i + 2
         else:
-            if i + 1 < len(toks):
-                prefixes.add(toks[i + 1].text.rstrip(":").split(":")[0])
+            if i + 2 < len(toks):
+                prefixes[toks[i + 1].text.rstrip(":").split(":")[0]] = toks[i + 2].text[1:-1]
             i += 3
     if i >= len(toks) or toks[i].text.upper() not in FORMS:
         got = toks[i].text if i < len(toks) else "the end of the text"
@@ -112,7 +112,7 @@ def parse(text: str) -> ParsedQuery:
         elif tok.kind == "var" and (depth == 0 or (k > 0 and toks[k - 1].text.upper() == "AS")):
             projected.add(tok.text[1:])
     return ParsedQuery(
-        text, form, body_start, frozenset(prefixes), has_base, where_open,
+        text, form, body_start, prefixes, has_base, where_open,
         None if projected is None else frozenset(projected),
     )
 
@@ -127,3 +127,25 @@ def _matching(toks: list[Token], open_index: int) -> int:
             if depth == 0:
                 return k
     raise QueryError("unbalanced braces: a '{' is never closed")
+
+
+_ESCAPED = re.compile(r"\\(.)")
+
+
+def expand_escaped_names(text: str, known: dict[str, str]) -> str:
+    r"""Write prefixed names with escapes (``id:scheme\/x``, §19.8 PN_LOCAL_ESC) as full IRIs.
+
+    Some servers (Virtuoso 7.2) do not accept the escapes; ``<…>`` means the same everywhere.
+
+    >>> expand_escaped_names(r"SELECT * { ?s ?p id:a\/b }", {"id": "urn:id:"})
+    'SELECT * { ?s ?p <urn:id:a/b> }'
+    """
+    out, last = [], 0
+    for tok in tokens(text):
+        if tok.kind == "name" and "\\" in tok.text and ":" in tok.text:
+            prefix, _, local = tok.text.partition(":")
+            if prefix in known:
+                unescaped = _ESCAPED.sub(r"\1", local)
+                out += [text[last:tok.start], f"<{known[prefix]}{unescaped}>"]
+                last = tok.start + len(tok.text)
+    return "".join(out) + text[last:] if out else text

@@ -23,7 +23,6 @@ import contextlib
 import io
 import json
 import re
-import socket
 import time
 import urllib.error
 import urllib.parse
@@ -44,7 +43,7 @@ from . import _sparql_text
 from ._convert import parse_triples, rdf_format, results_format, to_oxigraph
 from ._sparql_json import parse_results_json
 from .base import Capabilities
-from .results import DATASET_FORMATS, GraphResult, QueryKind, QueryResult, Term, Triple
+from .results import DATASET_FORMATS, RDF_FORMATS, RESULT_FORMATS, GraphResult, QueryKind, QueryResult, Term, Triple
 
 META_GRAPH = "urn:thcm:meta"
 UNION_GRAPH = "urn:thcm:union"
@@ -74,19 +73,23 @@ class RemoteResult:
 
     def __init__(self, kind: QueryKind, body: bytes) -> None:
         self.kind = kind
-        self._body = body
+        self._body = body if kind == "graph" or b'"bnode"' not in body else _portable_bnodes(body)
 
     def serialize(self, fmt: str) -> bytes:
+        graph = self.kind == "graph"
+        if (fmt in RDF_FORMATS) != graph or fmt not in {**RDF_FORMATS, **RESULT_FORMATS}:
+            raise QueryError(f"a {self.kind.upper()} result cannot be written as {fmt}")
         try:
-            if self.kind == "graph":
-                triples = ox.parse(self._body, format=ox.RdfFormat.N_TRIPLES)
-                return bytes(ox.serialize(triples, format=rdf_format(fmt)) or b"")
-            parsed = ox.parse_query_results(self._body, format=ox.QueryResultsFormat.JSON)
-            return bytes(parsed.serialize(format=results_format(fmt)) or b"")
+            parsed: Any = (ox.parse(self._body, format=ox.RdfFormat.N_TRIPLES) if graph
+                           else ox.parse_query_results(self._body, format=ox.QueryResultsFormat.JSON))
         except SyntaxError as exc:
-            raise QueryError(f"the server's answer does not parse: {exc}") from exc
-        except ValueError as exc:
-            raise QueryError(f"cannot write a {self.kind.upper()} result as {fmt}: {exc}") from exc
+            raise QueryError(f"the server's answer does not parse: {exc}") from None
+        try:  # pyoxigraph objects must not outlive this thread (no frame may keep them)
+            if graph:
+                return bytes(ox.serialize(parsed, format=rdf_format(fmt)) or b"")
+            return bytes(parsed.serialize(format=results_format(fmt)) or b"")
+        finally:
+            del parsed
 
     def to_result(self) -> QueryResult:
         if self.kind == "graph":
@@ -176,6 +179,8 @@ class RemoteSparqlStore:
         timeout: float | None = None,
     ) -> RemoteResult:
         parsed = _sparql_text.parse(sparql)
+        if "\\" in sparql:
+            parsed = _sparql_text.parse(_sparql_text.expand_escaped_names(sparql, {**QUERY_PREFIXES, **parsed.prefixes}))
         text = prepare(parsed, bindings=bindings, base_iri=base_iri)
         kind: QueryKind = "select" if parsed.form == "SELECT" else "ask" if parsed.form == "ASK" else "graph"
         named = list(named_graphs) if named_graphs is not None else self.named_graphs()
@@ -404,6 +409,22 @@ def prepare(parsed: _sparql_text.ParsedQuery, *, bindings: Mapping[str, Term] | 
         # first of all: some servers (Virtuoso) accept BASE only before every PREFIX
         text = f"BASE <{_iri(base_iri)}> " + text
     return text
+
+
+_BNODE_LABEL = re.compile(r"[^A-Za-z0-9_]")
+
+
+def _portable_bnodes(body: bytes) -> bytes:
+    """Blank node labels any parser accepts: Virtuoso writes ``nodeID://b10005`` in SPARQL JSON."""
+    try:
+        document = json.loads(body)
+        for row in document.get("results", {}).get("bindings", []):
+            for term in row.values():
+                if term.get("type") == "bnode":
+                    term["value"] = _BNODE_LABEL.sub("_", term["value"].removeprefix("nodeID://"))
+    except (ValueError, AttributeError) as exc:
+        raise QueryError(f"the server's answer is not SPARQL JSON: {exc}") from None
+    return json.dumps(document).encode()
 
 
 def _iri(value: str) -> str:
