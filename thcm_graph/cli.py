@@ -210,10 +210,12 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
 
     from api.app import create_app
 
-    from .store import current_publication
+    from .store import current_publication, open_remote, remote_publication
 
     settings = _settings(ctx, host=host, port=port)
-    publication = current_publication(settings.state_path)  # fail early and clearly if nothing is built
+    # fail early and clearly if nothing is built (or the SPARQL server does not answer)
+    publication = (remote_publication(open_remote(settings)) if settings.remote_store
+                   else current_publication(settings.state_path))
     app = create_app(settings)
     err.print(f"serving build {publication.build_id} on http://{settings.host}:{settings.port}/sparql "
               f"(queries limited to {settings.query_timeout:g} s each)")
