@@ -24,11 +24,11 @@ from tests.virtuoso import Virtuoso
 from thcm_graph.build import build
 from thcm_graph.config import Settings
 from thcm_graph.store import open_published, open_remote
-from thcm_graph.store.remote import UNION_GRAPH
 
 pytestmark = pytest.mark.subprocess
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+COUNT_QUADS = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 EXTRA = "@prefix ex: <https://example.org/> .\n" + "".join(f"ex:s{i} ex:p {i} .\n" for i in range(300))
 
 
@@ -130,13 +130,16 @@ def test_readers_never_see_a_half_switched_build(remote_project: Settings) -> No
     build(remote_project)
     before = union_count(remote_project)
     (remote_project.data_path / "thcm-brochure-2012" / "zz-extra.ttl").write_text(EXTRA, encoding="utf-8")
+    quads_before = sum(open_remote(remote_project).view().manifest["graphs"].values())  # type: ignore[index]
     reader = open_remote(remote_project)
     seen: list[int] = []
+    seen_quads: list[int] = []
     stop = threading.Event()
 
     def read() -> None:
         while not stop.is_set():
-            seen.append(int(reader.query(COUNT, default_graph=[UNION_GRAPH], named_graphs=[]).rows[0][0]))  # type: ignore[union-attr, arg-type]
+            seen.append(int(reader.query(COUNT).rows[0][0]))  # type: ignore[union-attr, arg-type]
+            seen_quads.append(int(reader.query(COUNT_QUADS).rows[0][0]))  # type: ignore[union-attr, arg-type]
 
     thread = threading.Thread(target=read)
     thread.start()
@@ -146,8 +149,9 @@ def test_readers_never_see_a_half_switched_build(remote_project: Settings) -> No
     finally:
         stop.set()
         thread.join()
-    assert set(seen) <= {before, before + 300}, sorted(set(seen))
+    assert set(seen) <= {before, before + 300}, sorted(set(seen))  # the default graph: old or new build
     assert seen[-1] == before + 300 and len(seen) > 5
+    assert set(seen_quads) <= {quads_before, quads_before + 300}, sorted(set(seen_quads))  # GRAPH ?g too
 
 
 def test_missing_virtuoso_is_skipped_or_failed(monkeypatch: pytest.MonkeyPatch) -> None:

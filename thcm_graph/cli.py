@@ -1,7 +1,8 @@
 """The ``thcm`` command: a thin shell over the library.
 
 Exit codes: 0 success; 1 bad input (data, query, configuration); 2 wrong usage;
-3 store problem (nothing published yet, another build running); 70 internal error (a bug).
+3 store problem (nothing published yet, another build running, the SPARQL server unreachable);
+70 internal error (a bug).
 """
 
 from __future__ import annotations

@@ -2,16 +2,26 @@
 
 The build is parsed, entailed and validated locally; then (docs/remote.md)
 
-1. the staging graphs ``urn:thcm:staging:<build-id>:<n>`` are recorded in the registry graph
-   (so that a later build can remove them if this one is killed), and each named graph is
-   loaded into its staging graph through the Graph Store Protocol, in chunks, with retries;
-2. the staging union graph is filled on the server from the staging graphs;
-3. every staging graph's count is compared with the local build (a short load fails here);
+1. the staging graphs ``urn:thcm:staging:<build-id>:<n>``, the build's union graph
+   ``urn:thcm:union:<build-id>`` and its description ``urn:thcm:build:<build-id>`` are recorded
+   in the registry graph (so that a later build can remove them if this one is killed), and
+   each named graph is loaded into its staging graph through the Graph Store Protocol, in
+   chunks, with retries;
+2. the build's union graph is filled on the server from the staging graphs;
+3. every staging graph's count is compared with the local build (a short load fails here),
+   then the build's description (graphs, union graph, manifest) is written;
 4. **one** SPARQL 1.1 Update request switches: ``MOVE`` each staging graph onto its logical
    name ``https://w3id.org/thcm/graph/<name>``, drop the logical graphs the new build no longer
-   has, move the union, and replace the registry (graph list + manifest: the pointer readers
-   consult). SPARQL 1.1 Update §2.2: a request SHOULD be treated atomically; Virtuoso runs it
-   as one transaction ("Commit -- done"), so readers see the old build or the new one.
+   has, and add the **pointer** ``<store> meta:current <urn:thcm:build:<id>>``; then the old
+   pointer, description and union graph are removed (:class:`~thcm_graph.store.remote.View`:
+   a reader that catches two pointers takes the newer build).
+
+Queries of the default graph read the union graph the pointer names, so they see the old build
+or the new one whatever the server's isolation (tests/test_remote.py). The ``MOVE`` onto the
+logical names relies on SPARQL 1.1 Update §2.2 (a request SHOULD be treated atomically);
+Virtuoso copies large graphs outside any transaction unless the request starts with its pragma
+``define sql:log-enable 1``, which :meth:`RemoteSparqlStore.update` sends where the server
+accepts it — docs/remote.md gives what was measured.
 
 Until step 4, readers only ever see the previous build; a load that fails or a server that dies
 leaves it serving, and its staging graphs are removed by the next build.
@@ -28,21 +38,32 @@ from rdflib import Literal
 
 from ..errors import StoreError
 from ..store import OxigraphStore, Publication, RemoteSparqlStore
-from ..store.remote import _META, META_GRAPH, UNION_GRAPH
+from ..store.remote import _META, META_GRAPH, STORE_NODE
 
 
-def staging_graph(build_id: str, index: int | str) -> str:
+def staging_graph(build_id: str, index: int) -> str:
     return f"urn:thcm:staging:{build_id}:{index}"
 
 
+def build_node(build_id: str) -> str:
+    """The build's description in the registry graph (and the pointer's target)."""
+    return f"urn:thcm:build:{build_id}"
+
+
+def union_graph(build_id: str) -> str:
+    """The build's own union graph: the default graph of queries while the build is current."""
+    return f"urn:thcm:union:{build_id}"
+
+
 def remove_staging_leftovers(store: RemoteSparqlStore) -> list[str]:
-    """Drop staging graphs that killed builds left behind (recorded in the registry)."""
-    rows = store._select(f"SELECT ?g WHERE {{ <{_META}store> <{_META}staging> ?g }}", [META_GRAPH])
+    """Drop staging graphs and descriptions that killed builds left behind (recorded in the registry)."""
+    rows = store._select(f"SELECT ?g WHERE {{ <{STORE_NODE}> <{_META}staging> ?g }}", [META_GRAPH])
     graphs = [str(r["g"]) for r in rows]
     if graphs:
         store.update(" ;\n".join(
             [f"DROP SILENT GRAPH <{g}>" for g in graphs]
-            + [f"DELETE DATA {{ GRAPH <{META_GRAPH}> {{ <{_META}store> <{_META}staging> <{g}> }} }}" for g in graphs]
+            + [f"DELETE DATA {{ GRAPH <{META_GRAPH}> {{ <{STORE_NODE}> <{_META}staging> <{g}> }} }}" for g in graphs]
+            + [f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{g}> ?p ?o }} }}" for g in graphs if g.startswith("urn:thcm:build:")]
         ))
     return graphs
 
@@ -56,13 +77,13 @@ def publish_remote(
     pause_before_switch: float = 0.0,
     on_stage: Callable[[str], None] | None = None,
 ) -> Publication:
-    """Load ``source`` into staging graphs on the server, verify, then switch in one request."""
+    """Load ``source`` into staging graphs on the server, verify, then switch (module docstring)."""
     say = on_stage or (lambda _: None)
     remove_staging_leftovers(store)
     graphs = source.named_graphs()
     staging = {graph: staging_graph(build_id, i) for i, graph in enumerate(graphs)}
-    union = staging_graph(build_id, "union")
-    record = " ".join(f"<{_META}store> <{_META}staging> <{g}> ." for g in [*staging.values(), union])
+    union, node = union_graph(build_id), build_node(build_id)
+    record = " ".join(f"<{STORE_NODE}> <{_META}staging> <{g}> ." for g in [*staging.values(), union, node])
     store.update(f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ {record} }} }}")
 
     started = time.perf_counter()
@@ -82,24 +103,33 @@ def publish_remote(
                              f"the previous build keeps serving")
     union_expected = len(source.query("SELECT * WHERE { ?s ?p ?o }"))  # type: ignore[arg-type]
     if store.count(union) != union_expected:
-        raise StoreError(f"the staging union graph {union} is incomplete; the previous build keeps serving")
+        raise StoreError(f"the union graph {union} is incomplete; the previous build keeps serving")
+    manifest = {**manifest, "store": store.endpoints.query, "load_seconds": round(loaded, 3)}
+    description = " ".join(f"<{node}> <{_META}graph> <{g}> ." for g in graphs)
+    store.update(f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ {description} <{node}> <{_META}union> <{union}> . "
+                 f"<{node}> <{_META}manifest> {Literal(_json(manifest)).n3()} . }} }}")
 
     if pause_before_switch:
         say(f"pausing {pause_before_switch:g} s before switching (THCM_DEBUG_PAUSE_BEFORE_SWITCH)")
         time.sleep(pause_before_switch)
 
     say(f"switching {store.endpoints.query} to build {build_id}")
-    previous = store.named_graphs()
-    manifest = {**manifest, "store": store.endpoints.query, "load_seconds": round(loaded, 3)}
-    registry = " ".join(f"<{_META}store> <{_META}graph> <{g}> ." for g in graphs)
+    previous = store.view()
     store.update(" ;\n".join(
-        [f"DROP SILENT GRAPH <{g}>" for g in previous if g not in staging]
+        [f"DROP SILENT GRAPH <{g}>" for g in previous.graphs if g not in staging]
         + [f"MOVE <{target}> TO <{graph}>" for graph, target in staging.items()]
-        + [f"MOVE <{union}> TO <{UNION_GRAPH}>",
-           f"DROP SILENT GRAPH <{META_GRAPH}>",
-           f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ {registry} "
-           f"<{_META}store> <{_META}manifest> {Literal(_json(manifest)).n3()} . }} }}"]
-    ), timeout=max(store.endpoints.timeout, 600))
+        + [f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{STORE_NODE}> <{_META}current> <{node}> }} }}"]
+    ), timeout=max(store.endpoints.timeout, 600), atomic=True)
+    # the new pointer is in: now retire the old one, its description and its union graph
+    retire = ([f"DELETE DATA {{ GRAPH <{META_GRAPH}> {{ <{STORE_NODE}> <{_META}current> <{previous.node}> }} }}",
+              *(f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{previous.node}> <{_META}{p}> ?o }} }}"
+                for p in ("graph", "union", "manifest")),
+              # a reader may still hold the old view: its union graph goes with the next build's clean-up
+              f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{STORE_NODE}> <{_META}staging> <{previous.union}> }} }}"]
+              if previous.node != node else [])
+    done = [f"DELETE DATA {{ GRAPH <{META_GRAPH}> {{ <{STORE_NODE}> <{_META}staging> <{g}> }} }}"
+            for g in [*staging.values(), union, node]]
+    store.update(" ;\n".join(retire + done))
     return Publication(None, manifest, location=store.endpoints.query)
 
 

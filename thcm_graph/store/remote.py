@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import pyoxigraph as ox
-from rdflib.term import BNode
+from rdflib.term import BNode, URIRef
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
@@ -48,6 +48,8 @@ from .results import DATASET_FORMATS, RDF_FORMATS, RESULT_FORMATS, GraphResult, 
 META_GRAPH = "urn:thcm:meta"
 UNION_GRAPH = "urn:thcm:union"
 _META = "urn:thcm:meta#"
+STORE_NODE = _META + "store"
+_LOG_ENABLE = "define sql:log-enable 1 "  # Virtuoso: run the request as one logged transaction
 _CHUNK = 20_000  # triples per Graph Store request
 _RETRIES = 4
 
@@ -66,6 +68,22 @@ class Endpoints:
     @property
     def update_url(self) -> str:
         return self.update or self.query
+
+
+@dataclass(frozen=True)
+class View:
+    """What readers see now, from the registry graph: the current build's description node, its
+    union graph (the default graph), its named graphs and manifest.
+
+    The pointer ``<store> meta:current <urn:thcm:build:<id>>`` names the build; a switch inserts
+    the new pointer before deleting the old one, and build ids sort by time, so a reader that
+    catches both takes the newer: it never finds none, whatever the server's isolation.
+    """
+
+    node: str
+    union: str
+    graphs: list[str]
+    manifest: dict[str, Any] | None
 
 
 class RemoteResult:
@@ -107,6 +125,7 @@ class RemoteSparqlStore:
 
     def __init__(self, endpoints: Endpoints, *, writable: bool = True) -> None:
         self.endpoints = endpoints
+        self._pragma: bool | None = None
         self.capabilities = Capabilities(
             named_graphs=True, writable=writable, persistent=True, bnode_function=False, error_columns=False,
         )
@@ -158,13 +177,31 @@ class RemoteSparqlStore:
             wrapper.addNamedGraph(graph)
         return self._send(wrapper, "query", sparql)
 
-    def update(self, sparql: str, *, timeout: float | None = None) -> None:
-        """Send a SPARQL 1.1 Update request (one request: one transaction, Update §2.2)."""
+    def update(self, sparql: str, *, timeout: float | None = None, atomic: bool = False) -> None:
+        """Send a SPARQL 1.1 Update request.
+
+        Update §2.2: a request SHOULD be treated atomically. With ``atomic``, readers must see
+        the state before or after the whole request, never between: Virtuoso runs ``MOVE``/``COPY``
+        of large graphs non-transactionally (a concurrent reader counted a graph half-copied),
+        unless the request starts with its pragma ``define sql:log-enable 1``. The pragma is sent
+        when the server accepts it (asked once: a feature probe, not a check of the server's name).
+        """
         self._writable()
+        if atomic and self._transaction_pragma():
+            sparql = _LOG_ENABLE + sparql
         wrapper = self._wrapper(self.endpoints.update_url, timeout)
         wrapper.setQuery(sparql)
         wrapper.setReturnFormat(JSON)
         self._send(wrapper, "update")
+
+    def _transaction_pragma(self) -> bool:
+        if self._pragma is None:
+            try:
+                self._request(_LOG_ENABLE + "ASK { }", kind="ask", default_graph=[META_GRAPH], named_graphs=[META_GRAPH])
+                self._pragma = True
+            except QueryError:
+                self._pragma = False
+        return self._pragma
 
     # -- querying ---------------------------------------------------------------------------
 
@@ -183,8 +220,9 @@ class RemoteSparqlStore:
             parsed = _sparql_text.parse(_sparql_text.expand_escaped_names(sparql, {**QUERY_PREFIXES, **parsed.prefixes}))
         text = prepare(parsed, bindings=bindings, base_iri=base_iri)
         kind: QueryKind = "select" if parsed.form == "SELECT" else "ask" if parsed.form == "ASK" else "graph"
-        named = list(named_graphs) if named_graphs is not None else self.named_graphs()
-        default = list(default_graph) if default_graph is not None else [UNION_GRAPH]
+        view = self.view() if named_graphs is None or default_graph is None else None
+        named = list(named_graphs) if named_graphs is not None else view.graphs  # type: ignore[union-attr]
+        default = list(default_graph) if default_graph is not None else [view.union]  # type: ignore[union-attr]
         if not named:
             named = [META_GRAPH + "#none"]  # an empty list would mean "the server's choice"
         return RemoteResult(kind, self._request(text, kind=kind, default_graph=default, named_graphs=named, timeout=timeout))
@@ -208,10 +246,19 @@ class RemoteSparqlStore:
         result = parse_results_json(body)
         return result.as_dicts() if hasattr(result, "as_dicts") else []
 
+    def view(self) -> View:
+        """The current build (or, before any build, the store's own registry): see :class:`View`."""
+        pointers = self._select(f"SELECT ?b WHERE {{ <{STORE_NODE}> <{_META}current> ?b }}", [META_GRAPH])
+        node = max((str(r["b"]) for r in pointers), default=STORE_NODE)
+        rows = self._select("SELECT ?d ?p ?o WHERE { ?d ?p ?o }", [META_GRAPH], d=URIRef(node))
+        graphs = sorted(str(r["o"]) for r in rows if str(r["p"]) == _META + "graph")
+        unions = [str(r["o"]) for r in rows if str(r["p"]) == _META + "union"]
+        manifests = [json.loads(str(r["o"])) for r in rows if str(r["p"]) == _META + "manifest"]
+        return View(node, unions[0] if unions else UNION_GRAPH, graphs, manifests[0] if manifests else None)
+
     def named_graphs(self) -> list[str]:
-        """The graphs in the registry (:data:`META_GRAPH`), sorted."""
-        rows = self._select(f"SELECT ?g WHERE {{ <{_META}store> <{_META}graph> ?g }}", [META_GRAPH])
-        return sorted(str(r["g"]) for r in rows)
+        """The graphs of the current build or registry (:data:`META_GRAPH`), sorted."""
+        return self.view().graphs
 
     def count(self, graph: str | None = None) -> int:
         graphs = self.named_graphs() if graph is None else [graph]
@@ -223,8 +270,7 @@ class RemoteSparqlStore:
 
     def manifest(self) -> dict[str, Any] | None:
         """The manifest of the published build (the pointer in :data:`META_GRAPH`), or None."""
-        rows = self._select(f"SELECT ?m WHERE {{ <{_META}store> <{_META}manifest> ?m }}", [META_GRAPH])
-        return json.loads(str(rows[0]["m"])) if rows else None
+        return self.view().manifest
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -304,36 +350,40 @@ class RemoteSparqlStore:
         raise AssertionError("unreachable")
 
     def register(self, *graphs: str) -> None:
-        """Record graphs in the registry, so that queries see them."""
+        """Record graphs in the current build's (or the store's) registry, so that queries see them."""
         if graphs:
-            statements = " ".join(f"<{_META}store> <{_META}graph> <{_iri(g)}> ." for g in graphs)
+            node = self.view().node
+            statements = " ".join(f"<{node}> <{_META}graph> <{_iri(g)}> ." for g in graphs)
             self.update(f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ {statements} }} }}")
 
     def copy_into_union(self, graph: str) -> None:
         """Add a graph's triples to the union graph, on the server."""
-        self.update(f"INSERT {{ GRAPH <{UNION_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{_iri(graph)}> {{ ?s ?p ?o }} }}")
+        union = self.view().union
+        self.update(f"INSERT {{ GRAPH <{union}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{_iri(graph)}> {{ ?s ?p ?o }} }}")
 
     def drop_graph(self, graph: str) -> None:
         self._writable()
-        remaining = [g for g in self.named_graphs() if g != graph]
+        view = self.view()
+        remaining = [g for g in view.graphs if g != graph]
         self.update(
             f"DROP SILENT GRAPH <{_iri(graph)}> ;\n"
-            f"DELETE DATA {{ GRAPH <{META_GRAPH}> {{ <{_META}store> <{_META}graph> <{_iri(graph)}> }} }} ;\n"
-            f"DROP SILENT GRAPH <{UNION_GRAPH}> ;\n"
-            + "".join(f"INSERT {{ GRAPH <{UNION_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{_iri(g)}> {{ ?s ?p ?o }} }} ;\n"
-                      for g in remaining)
+            f"DELETE DATA {{ GRAPH <{META_GRAPH}> {{ <{view.node}> <{_META}graph> <{_iri(graph)}> }} }} ;\n"
+            f"DROP SILENT GRAPH <{view.union}> ;\n"
+            + "".join(f"INSERT {{ GRAPH <{view.union}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{_iri(g)}> {{ ?s ?p ?o }} }} ;\n"
+                      for g in remaining),
+            atomic=True,
         )
 
     def clear(self) -> None:
         """Drop every graph of this store, the registry and the union included."""
-        graphs = self.named_graphs()
-        self.update(" ;\n".join(f"DROP SILENT GRAPH <{_iri(g)}>" for g in [*graphs, UNION_GRAPH, META_GRAPH]))
+        view = self.view()
+        self.update(" ;\n".join(f"DROP SILENT GRAPH <{_iri(g)}>" for g in [*view.graphs, view.union, UNION_GRAPH, META_GRAPH]))
 
     # -- reading whole graphs ---------------------------------------------------------------
 
     def triples(self, graph: str | None) -> list[ox.Triple]:
         """The triples of a named graph, or of the union for None (CONSTRUCT as N-Triples)."""
-        source = UNION_GRAPH if graph is None else graph
+        source = self.view().union if graph is None else graph
         body = self._request("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", kind="graph",
                              default_graph=[source], named_graphs=[source], timeout=max(self.endpoints.timeout, 600))
         return list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
