@@ -33,7 +33,6 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import pyoxigraph as ox
 from rdflib import Literal
 
 from ..errors import StoreError
@@ -89,7 +88,7 @@ def publish_remote(
     started = time.perf_counter()
     for graph, target in staging.items():
         say(f"loading {graph} into {target}")
-        store.put_triples(target, [ox.Triple(q.subject, q.predicate, q.object) for q in source.quads(graph)])
+        store.put_triples(target, list(source.quads(graph)))
     store.update(" ;\n".join(
         f"INSERT {{ GRAPH <{union}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}" for g in staging.values()
     ))

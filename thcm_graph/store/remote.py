@@ -305,12 +305,13 @@ class RemoteSparqlStore:
         self.copy_into_union(graph)
         return len(converted)
 
-    def put_triples(self, graph: str, triples: Sequence[ox.Triple]) -> None:
-        """Add ``triples`` to ``graph`` in chunks (Graph Store Protocol POST, or INSERT DATA).
+    def put_triples(self, graph: str, statements: Sequence[ox.Triple | ox.Quad]) -> None:
+        """Add triples (or the triples of quads) to ``graph`` in chunks (Graph Store Protocol POST, or INSERT DATA).
 
         Triples with blank nodes travel in one chunk: each request is its own document, so a
         blank node split over two requests would become two nodes.
         """
+        triples = [ox.Triple(t.subject, t.predicate, t.object) if isinstance(t, ox.Quad) else t for t in statements]
         with_bnodes = [t for t in triples if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)]
         plain = [t for t in triples if not (isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode))]
         chunks = [with_bnodes] if with_bnodes else []
