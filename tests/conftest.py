@@ -40,6 +40,10 @@ def env_for(settings: Settings) -> dict[str, str]:
         PYTHONUNBUFFERED="1",
         COLUMNS="200",
     )
+    if settings.remote_store:  # the remote store's settings travel too (never a password: the tests use none)
+        env["THCM_STORE"] = settings.store
+        if settings.store_gsp_url:
+            env["THCM_STORE_GSP_URL"] = settings.store_gsp_url
     return env
 
 
