@@ -19,11 +19,13 @@ from pathlib import Path
 import httpx
 import pytest
 from conftest import copy_project, env_for, free_port, remote_settings, require_virtuoso, start_server, stop_server, thcm
+from rdflib import Literal, URIRef
 
 from tests.virtuoso import Virtuoso
 from thcm_graph.build import build
 from thcm_graph.config import Settings
-from thcm_graph.store import open_published, open_remote
+from thcm_graph.errors import QueryTimeout
+from thcm_graph.store import AskResult, Endpoints, RemoteSparqlStore, open_published, open_remote
 
 pytestmark = pytest.mark.subprocess
 
@@ -80,6 +82,12 @@ def test_serve_over_virtuoso(remote_project: Settings, server: Virtuoso) -> None
         assert answer.status_code == 200 and answer.text.startswith("n\r\n")
         bad = httpx.get(f"{running.base_url}/sparql", params={"query": "SELECT * WHERE { ?s ?p }"})
         assert bad.status_code == 400 and "line 1" in bad.json()["error"]["message"]
+        # downloads and descriptions read the build from the server
+        quads = httpx.get(f"{running.base_url}/downloads/thcm.nq", timeout=60)
+        assert quads.status_code == 200
+        assert len(quads.content.splitlines()) == sum(open_published(remote_project)[1].manifest["graphs"].values())
+        catalog = httpx.get(f"{running.base_url}/catalog", headers={"accept": "text/turtle"}, timeout=60)
+        assert catalog.status_code == 200 and b"Dataset" in catalog.content
     finally:
         stop_server(running)
 
@@ -162,3 +170,25 @@ def test_missing_virtuoso_is_skipped_or_failed(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("CI", "false")
     with pytest.raises(pytest.skip.Exception, match="not installed"):
         require_virtuoso()
+
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i FILTER(STR(?c) < STR(?f)) }"
+
+
+def test_time_limits_of_client_and_server(tmp_path: Path) -> None:
+    require_virtuoso()
+    limited = Virtuoso(tmp_path / "virtuoso", max_seconds=2).start()  # [SPARQL] MaxQueryExecutionTime
+    try:
+        store = RemoteSparqlStore(Endpoints(query=limited.sparql_url, gsp=limited.gsp_url, timeout=30))
+        store.add_triples([(URIRef(f"https://example.org/s{i}"), URIRef("https://example.org/p"), Literal(i))
+                           for i in range(3000)], graph="https://example.org/g")
+        started = time.monotonic()
+        with pytest.raises(QueryTimeout, match="server's time limit"):  # Virtuoso's partial "anytime" answer
+            store.query(RUNAWAY)
+        assert time.monotonic() - started < 10
+        impatient = RemoteSparqlStore(Endpoints(query=limited.sparql_url, timeout=1))
+        with pytest.raises(QueryTimeout, match="longer than 1 s"):
+            impatient.query(RUNAWAY)
+        assert store.query("ASK { ?s ?p 7 }") == AskResult(True)  # and the server keeps answering
+    finally:
+        limited.stop()

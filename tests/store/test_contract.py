@@ -23,14 +23,14 @@ ex:leg ex:name "LEG Thüringen"@de , "LEG Thuringia"@en ;
 """.encode()
 
 
-def remote_store(server: Virtuoso) -> RemoteSparqlStore:
-    """An empty RemoteSparqlStore on the session's Virtuoso."""
-    backend = RemoteSparqlStore(Endpoints(query=server.sparql_url, gsp=server.gsp_url))
+def remote_store(server: Virtuoso, *, gsp: bool = True) -> RemoteSparqlStore:
+    """An empty RemoteSparqlStore on the session's Virtuoso (loading by Graph Store Protocol, or INSERT DATA)."""
+    backend = RemoteSparqlStore(Endpoints(query=server.sparql_url, gsp=server.gsp_url if gsp else None))
     backend.clear()
     return backend
 
 
-@pytest.fixture(params=["oxigraph-memory", "oxigraph-disk", "virtuoso"])
+@pytest.fixture(params=["oxigraph-memory", "oxigraph-disk", "virtuoso", "virtuoso-update"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     """Every backend, loaded with the same two graphs."""
     backend: Store
@@ -39,7 +39,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     elif request.param == "oxigraph-disk":
         backend = OxigraphStore.open(tmp_path / "store")
     else:
-        backend = remote_store(request.getfixturevalue("virtuoso"))
+        backend = remote_store(request.getfixturevalue("virtuoso"), gsp=request.param == "virtuoso")
     backend.load(TURTLE, fmt="turtle", graph=G1)
     backend.add_triples([(URIRef(EX + "land"), URIRef(EX + "name"), Literal("Freistaat Thüringen", lang="de"))], graph=G2)
     yield backend

@@ -320,6 +320,10 @@ class RemoteSparqlStore:
             body = bytes(ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES) or b"")
             if self.endpoints.gsp:
                 self._gsp("POST", graph, body)
+            elif chunk is with_bnodes:
+                # INSERT DATA may hold blank nodes (Update §3.1.1), Virtuoso refuses them there;
+                # an INSERT template with one (empty) solution writes the same triples everywhere
+                self.update(f"INSERT {{ GRAPH <{_iri(graph)}> {{\n{body.decode()}\n}} }} WHERE {{ }}")
             else:
                 self.update(f"INSERT DATA {{ GRAPH <{_iri(graph)}> {{\n{body.decode()}\n}} }}")
 
@@ -524,6 +528,8 @@ def _renumber(body: bytes, sent: str | None) -> bytes:
 
 def _http_error(status: int, body: bytes, url: str, what: str, sent: str | None = None) -> Exception:
     message = _clean(_renumber(body, sent))
+    if "S1T00" in message or "SR171" in message:  # Virtuoso: MaxQueryExecutionTime reached without partial answer
+        return QueryTimeout(f"the {what} ran longer than the server's time limit ({url}): {message}")
     if status in (400, 500) and ("SPARQL" in message or "SP0" in message or status == 400):
         return QueryError(f"the server rejected the {what}: {message}")
     if status in (401, 403):
