@@ -34,6 +34,7 @@ class RemoteQueries:
         self._reload_interval = settings.reload_interval
         self._slots = threading.BoundedSemaphore(settings.max_workers)
         self._running = 0
+        self._count_lock = threading.Lock()
         self.last_error: str | None = None
         self.zygote_pid: int | None = None  # no worker processes: the server evaluates
         self._publication = remote_publication(self.store)
@@ -66,7 +67,8 @@ class RemoteQueries:
         started = time.perf_counter()
         if not self._slots.acquire(timeout=self.timeout):
             raise WorkersBusy(f"all {self.timeout:g} s query slots stayed busy; try again later")
-        self._running += 1
+        with self._count_lock:
+            self._running += 1
         try:
             publication = self.current()
             raw = self.store.query_raw(
@@ -85,7 +87,8 @@ class RemoteQueries:
                 )
             return QueryAnswer(raw.kind, fmt, body, publication.build_id, time.perf_counter() - started)
         finally:
-            self._running -= 1
+            with self._count_lock:
+                self._running -= 1
             self._slots.release()
 
     async def run(self, request: QueryRequest) -> QueryAnswer:

@@ -56,7 +56,7 @@ def union_graph(build_id: str) -> str:
 
 def remove_staging_leftovers(store: RemoteSparqlStore) -> list[str]:
     """Drop staging graphs and descriptions that killed builds left behind (recorded in the registry)."""
-    rows = store._select(f"SELECT ?g WHERE {{ <{STORE_NODE}> <{_META}staging> ?g }}", [META_GRAPH])
+    rows = store.select_rows(f"SELECT ?g WHERE {{ <{STORE_NODE}> <{_META}staging> ?g }}", [META_GRAPH])
     graphs = [str(r["g"]) for r in rows]
     if graphs:
         store.update(" ;\n".join(

@@ -240,7 +240,8 @@ class RemoteSparqlStore:
             sparql, bindings=bindings, default_graph=default_graph, named_graphs=named_graphs, base_iri=base_iri
         ).to_result()
 
-    def _select(self, sparql: str, graphs: Sequence[str], **bindings: Term) -> list[dict[str, Term]]:
+    def select_rows(self, sparql: str, graphs: Sequence[str], **bindings: Term) -> list[dict[str, Term]]:
+        """Rows of one of our own SELECT queries over exactly ``graphs`` (default and named)."""
         body = self._request(prepare(_sparql_text.parse(sparql), bindings=bindings), kind="select",
                              default_graph=graphs, named_graphs=graphs)
         result = parse_results_json(body)
@@ -248,9 +249,9 @@ class RemoteSparqlStore:
 
     def view(self) -> View:
         """The current build (or, before any build, the store's own registry): see :class:`View`."""
-        pointers = self._select(f"SELECT ?b WHERE {{ <{STORE_NODE}> <{_META}current> ?b }}", [META_GRAPH])
+        pointers = self.select_rows(f"SELECT ?b WHERE {{ <{STORE_NODE}> <{_META}current> ?b }}", [META_GRAPH])
         node = max((str(r["b"]) for r in pointers), default=STORE_NODE)
-        rows = self._select("SELECT ?d ?p ?o WHERE { ?d ?p ?o }", [META_GRAPH], d=URIRef(node))
+        rows = self.select_rows("SELECT ?d ?p ?o WHERE { ?d ?p ?o }", [META_GRAPH], d=URIRef(node))
         graphs = sorted(str(r["o"]) for r in rows if str(r["p"]) == _META + "graph")
         unions = [str(r["o"]) for r in rows if str(r["p"]) == _META + "union"]
         manifests = [json.loads(str(r["o"])) for r in rows if str(r["p"]) == _META + "manifest"]
@@ -264,7 +265,7 @@ class RemoteSparqlStore:
         graphs = self.named_graphs() if graph is None else [graph]
         total = 0
         for name in graphs:
-            rows = self._select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", [name])
+            rows = self.select_rows("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", [name])
             total += int(rows[0]["n"]) if rows else 0
         return total
 
