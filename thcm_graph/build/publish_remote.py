@@ -10,18 +10,17 @@ The build is parsed, entailed and validated locally; then (docs/remote.md)
 2. the build's union graph is filled on the server from the staging graphs;
 3. every staging graph's count is compared with the local build (a short load fails here),
    then the build's description (graphs, union graph, manifest) is written;
-4. **one** SPARQL 1.1 Update request switches: ``MOVE`` each staging graph onto its logical
-   name ``https://w3id.org/thcm/graph/<name>``, drop the logical graphs the new build no longer
-   has, and add the **pointer** ``<store> meta:current <urn:thcm:build:<id>>``; then the old
-   pointer, description and union graph are removed (:class:`~thcm_graph.store.remote.View`:
-   a reader that catches two pointers takes the newer build).
+4. a **switch marker** goes in; **one** SPARQL 1.1 Update request ``MOVE``s each staging graph
+   onto its logical name ``https://w3id.org/thcm/graph/<name>``, drops the logical graphs the
+   new build no longer has and adds the **pointer** ``<store> meta:current <urn:thcm:build:<id>>``;
+   the marker goes; the old pointer and description are removed (its union graph with the next
+   build).
 
-Queries of the default graph read the union graph the pointer names, so they see the old build
-or the new one whatever the server's isolation (tests/test_remote.py). The ``MOVE`` onto the
-logical names relies on SPARQL 1.1 Update §2.2 (a request SHOULD be treated atomically);
-Virtuoso copies large graphs outside any transaction unless the request starts with its pragma
-``define sql:log-enable 1``, which :meth:`RemoteSparqlStore.update` sends where the server
-accepts it — docs/remote.md gives what was measured.
+Readers (:meth:`RemoteSparqlStore.query_raw`) answer only when no marker was there before the
+query and the pointer is unchanged after it, so no answer mixes two builds, whatever the
+server's isolation (Virtuoso does not hide a running ``MOVE``; docs/remote.md has the
+measurements). The request also carries Virtuoso's ``define sql:log-enable 1`` where the server
+accepts it, so a server killed during the switch restarts with the old graphs or the new.
 
 Until step 4, readers only ever see the previous build; a load that fails or a server that dies
 leaves it serving, and its staging graphs are removed by the next build.
@@ -64,6 +63,8 @@ def remove_staging_leftovers(store: RemoteSparqlStore) -> list[str]:
             + [f"DELETE DATA {{ GRAPH <{META_GRAPH}> {{ <{STORE_NODE}> <{_META}staging> <{g}> }} }}" for g in graphs]
             + [f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{g}> ?p ?o }} }}" for g in graphs if g.startswith("urn:thcm:build:")]
         ))
+    # the switch marker of a publisher killed while switching
+    store.update(f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{STORE_NODE}> <{_META}switching> ?t }} }}")
     return graphs
 
 
@@ -114,11 +115,14 @@ def publish_remote(
 
     say(f"switching {store.endpoints.query} to build {build_id}")
     previous = store.view()
+    switch_seconds = max(store.endpoints.timeout, 600)
+    marker = f"<{STORE_NODE}> <{_META}switching> {Literal(time.time() + switch_seconds).n3()} ."
+    store.update(f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ {marker} }} }}")  # readers hold back from here
     store.update(" ;\n".join(
         [f"DROP SILENT GRAPH <{g}>" for g in previous.graphs if g not in staging]
         + [f"MOVE <{target}> TO <{graph}>" for graph, target in staging.items()]
         + [f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{STORE_NODE}> <{_META}current> <{node}> }} }}"]
-    ), timeout=max(store.endpoints.timeout, 600), atomic=True)
+    ), timeout=switch_seconds, atomic=True)
     # the new pointer is in: now retire the old one, its description and its union graph
     retire = ([f"DELETE DATA {{ GRAPH <{META_GRAPH}> {{ <{STORE_NODE}> <{_META}current> <{previous.node}> }} }}",
               *(f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{previous.node}> <{_META}{p}> ?o }} }}"
@@ -126,8 +130,9 @@ def publish_remote(
               # a reader may still hold the old view: its union graph goes with the next build's clean-up
               f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{STORE_NODE}> <{_META}staging> <{previous.union}> }} }}"]
               if previous.node != node else [])
-    done = [f"DELETE DATA {{ GRAPH <{META_GRAPH}> {{ <{STORE_NODE}> <{_META}staging> <{g}> }} }}"
-            for g in [*staging.values(), union, node]]
+    done = [f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{STORE_NODE}> <{_META}switching> ?t }} }}"] + [
+        f"DELETE DATA {{ GRAPH <{META_GRAPH}> {{ <{STORE_NODE}> <{_META}staging> <{g}> }} }}"
+        for g in [*staging.values(), union, node]]
     store.update(" ;\n".join(retire + done))
     return Publication(None, manifest, location=store.endpoints.query)
 

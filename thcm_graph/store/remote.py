@@ -84,6 +84,7 @@ class View:
     union: str
     graphs: list[str]
     manifest: dict[str, Any] | None
+    switching: bool = False  # a publisher is moving graphs onto their logical names right now
 
 
 class RemoteResult:
@@ -220,12 +221,25 @@ class RemoteSparqlStore:
             parsed = _sparql_text.parse(_sparql_text.expand_escaped_names(sparql, {**QUERY_PREFIXES, **parsed.prefixes}))
         text = prepare(parsed, bindings=bindings, base_iri=base_iri)
         kind: QueryKind = "select" if parsed.form == "SELECT" else "ask" if parsed.form == "ASK" else "graph"
-        view = self.view() if named_graphs is None or default_graph is None else None
-        named = list(named_graphs) if named_graphs is not None else view.graphs  # type: ignore[union-attr]
-        default = list(default_graph) if default_graph is not None else [view.union]  # type: ignore[union-attr]
-        if not named:
-            named = [META_GRAPH + "#none"]  # an empty list would mean "the server's choice"
-        return RemoteResult(kind, self._request(text, kind=kind, default_graph=default, named_graphs=named, timeout=timeout))
+        # A switch moves graphs onto their logical names, and servers need not hide that from
+        # readers (measured on Virtuoso). So a query is answered only if no switch was under way
+        # before it and the pointer is the same after it; otherwise it is asked again.
+        deadline = time.monotonic() + (timeout or self.endpoints.timeout)
+        pause = 0.05
+        while True:
+            view = self.view()
+            if not view.switching:
+                named = list(named_graphs) if named_graphs is not None else view.graphs
+                default = list(default_graph) if default_graph is not None else [view.union]
+                if not named:
+                    named = [META_GRAPH + "#none"]  # an empty list would mean "the server's choice"
+                body = self._request(text, kind=kind, default_graph=default, named_graphs=named, timeout=timeout)
+                if self.pointer() == (view.node, False):
+                    return RemoteResult(kind, body)
+            if time.monotonic() + pause > deadline:
+                raise StoreUnavailable(f"a new build is being switched in at {self.endpoints.query}; try again in a moment")
+            time.sleep(pause)
+            pause = min(pause * 2, 1.0)
 
     def query(
         self,
@@ -247,15 +261,26 @@ class RemoteSparqlStore:
         result = parse_results_json(body)
         return result.as_dicts() if hasattr(result, "as_dicts") else []
 
+    def pointer(self) -> tuple[str, bool]:
+        """(the current build's description node, whether a switch is under way).
+
+        A switch marker holds its deadline (seconds since the epoch, the publisher's clock): one
+        left behind by a killed publisher stops counting when it expires.
+        """
+        rows = self.select_rows(f"SELECT ?p ?o WHERE {{ <{STORE_NODE}> ?p ?o }}", [META_GRAPH])
+        node = max((str(r["o"]) for r in rows if str(r["p"]) == _META + "current"), default=STORE_NODE)
+        now = time.time()
+        switching = any(str(r["p"]) == _META + "switching" and float(str(r["o"])) > now for r in rows)
+        return node, switching
+
     def view(self) -> View:
         """The current build (or, before any build, the store's own registry): see :class:`View`."""
-        pointers = self.select_rows(f"SELECT ?b WHERE {{ <{STORE_NODE}> <{_META}current> ?b }}", [META_GRAPH])
-        node = max((str(r["b"]) for r in pointers), default=STORE_NODE)
+        node, switching = self.pointer()
         rows = self.select_rows("SELECT ?d ?p ?o WHERE { ?d ?p ?o }", [META_GRAPH], d=URIRef(node))
         graphs = sorted(str(r["o"]) for r in rows if str(r["p"]) == _META + "graph")
         unions = [str(r["o"]) for r in rows if str(r["p"]) == _META + "union"]
         manifests = [json.loads(str(r["o"])) for r in rows if str(r["p"]) == _META + "manifest"]
-        return View(node, unions[0] if unions else UNION_GRAPH, graphs, manifests[0] if manifests else None)
+        return View(node, unions[0] if unions else UNION_GRAPH, graphs, manifests[0] if manifests else None, switching)
 
     def named_graphs(self) -> list[str]:
         """The graphs of the current build or registry (:data:`META_GRAPH`), sorted."""
