@@ -11,7 +11,7 @@ PORT   ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv build validate run serve lint test test-fast bench stats dumps clean distclean
+.PHONY: help venv virtuoso bench-remote build validate run serve lint test test-fast bench stats dumps clean distclean
 
 help:  ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -24,6 +24,13 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 venv: $(STAMP)  ## create .venv and install the project with its test tools
+
+virtuoso:  ## install Virtuoso Open Source 7 (Debian package) if virtuoso-t is missing; tests start their own servers
+	@command -v virtuoso-t >/dev/null 2>&1 || { \
+	  echo "installing virtuoso-opensource (apt-get)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource; }
 
 build: $(STAMP)  ## parse, entail, validate and publish data/ into var/ (atomic)
 	$(THCM) build
@@ -44,15 +51,18 @@ lint: $(STAMP)  ## ruff over code, tests and scripts; mypy over thcm_graph/ and 
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
-test: $(STAMP) lint  ## lint, then the whole test suite (real stores, real uvicorn processes)
+test: $(STAMP) lint virtuoso  ## lint, then the whole test suite (embedded store and a real Virtuoso, real uvicorn processes)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-fast: $(STAMP)  ## the suite without the tests that start processes
 	$(PY) -m pytest -m "not subprocess" $(PYTEST_ARGS)
 
-bench: $(STAMP)  ## run the benchmarks; results in benchmarks/RESULTS.md and benchmarks/ANALYSIS.md
+bench: $(STAMP) virtuoso  ## run the benchmarks; results in benchmarks/RESULTS.md and benchmarks/ANALYSIS.md
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/bench_analysis.py
+
+bench-remote: $(STAMP) virtuoso  ## load times into a real Virtuoso (curated graph, 10^6 synthetic triples); benchmarks/RESULTS-virtuoso.md
+	$(PY) benchmarks/remote_load.py
 
 dumps: $(STAMP)  ## write dist/: every RDF format (+ .gz), views, S3 profile, catalog.ttl, void.ttl, SHA256SUMS
 	$(THCM) dumps --dir dist

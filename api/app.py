@@ -12,13 +12,18 @@ from starlette.concurrency import run_in_threadpool
 
 from thcm_graph import __version__
 from thcm_graph.config import Settings
-from thcm_graph.workers import QueryWorkers
+from thcm_graph.workers import QueryRunner, QueryWorkers
 
 from . import analysis, errors, exports, linked_data, rest, sparql
 
 
-def start_workers(settings: Settings) -> QueryWorkers:
-    """Query workers over the current published build, with the configured limits."""
+def start_workers(settings: Settings) -> QueryRunner:
+    """Query workers over the current published build, with the configured limits; for a remote
+    store (``THCM_STORE=sparql+http…``), a runner forwarding the queries to the server."""
+    if settings.remote_store:
+        from thcm_graph.remote_queries import RemoteQueries
+
+        return RemoteQueries(settings)
     return QueryWorkers(
         settings.state_path,
         timeout=settings.query_timeout,
@@ -94,7 +99,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.get("/health", summary="Liveness and the build being served")
     def health(request: Request) -> dict[str, object]:
-        workers: QueryWorkers = request.app.state.workers
+        workers: QueryRunner = request.app.state.workers
         return {
             "status": "ok",
             "build_id": workers.current().build_id,

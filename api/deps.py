@@ -7,25 +7,29 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from thcm_graph.store import OxigraphStore, Publication, Store, open_publication
-from thcm_graph.worker_store import WorkerStore
+from thcm_graph.remote_queries import RemoteQueries
+from thcm_graph.store import Publication, Store, open_publication
+from thcm_graph.workers import QueryRunner
 
 _opening = threading.Lock()
 
 
 def current_store(request: Request) -> tuple[Store, Publication]:
     """A store answering from the build being served (each query in a killable worker), and that build."""
-    workers = request.app.state.workers
-    return WorkerStore(workers), workers.current()
+    workers: QueryRunner = request.app.state.workers
+    return workers.reader(), workers.current()
 
 
-def published_store(request: Request) -> tuple[OxigraphStore, Publication]:
+def published_store(request: Request) -> tuple[Store, Publication]:
     """The served build's store on disk, opened read-only in this process.
 
     For work that reads the whole build — dumps, VoID and DCAT counts — and must not be cut off
     by the per-query time limit. Opened once per build and shared by the requests.
     """
-    publication = request.app.state.workers.current()
+    workers = request.app.state.workers
+    if isinstance(workers, RemoteQueries):  # the server holds the build: read it there, with a long limit
+        return workers.exports_store, workers.current()
+    publication = workers.current()
     with _opening:
         cached = getattr(request.app.state, "published_store", None)
         if cached is None or cached[1].build_id != publication.build_id:
@@ -35,4 +39,4 @@ def published_store(request: Request) -> tuple[OxigraphStore, Publication]:
 
 
 StoreDep = Annotated[tuple[Store, Publication], Depends(current_store)]
-PublishedStoreDep = Annotated[tuple[OxigraphStore, Publication], Depends(published_store)]
+PublishedStoreDep = Annotated[tuple[Store, Publication], Depends(published_store)]

@@ -25,7 +25,7 @@ from thcm_graph.build.update import apply_update
 from thcm_graph.config import Settings
 from thcm_graph.service_description import describe_service
 from thcm_graph.store import RDF_FORMATS, RESULT_FORMATS
-from thcm_graph.workers import QueryAnswer, QueryRequest, QueryWorkers
+from thcm_graph.workers import QueryAnswer, QueryRequest, QueryRunner
 
 from .errors import HTTPProblem
 from .negotiation import choose, formats_from_parameter
@@ -125,7 +125,7 @@ async def _until_disconnected(request: Request) -> None:
         await asyncio.sleep(0.1)
 
 
-async def _evaluate(request: Request, workers: QueryWorkers, query_request: QueryRequest) -> QueryAnswer:
+async def _evaluate(request: Request, workers: QueryRunner, query_request: QueryRequest) -> QueryAnswer:
     """Run the query; if the client goes away first, the worker is killed."""
     work = asyncio.ensure_future(workers.run(query_request))
     watch = asyncio.ensure_future(_until_disconnected(request))
@@ -139,7 +139,7 @@ async def _evaluate(request: Request, workers: QueryWorkers, query_request: Quer
     return work.result()
 
 
-def _service_description(request: Request, workers: QueryWorkers, settings: Settings) -> Response:
+def _service_description(request: Request, workers: QueryRunner, settings: Settings) -> Response:
     publication = workers.current()
     fmt = choose(request.headers.get("accept"), RDF_FORMATS, "turtle")
     if fmt is None:
@@ -147,7 +147,7 @@ def _service_description(request: Request, workers: QueryWorkers, settings: Sett
     graph = describe_service(
         str(request.url_for("sparql_get")),
         publication.manifest.get("graphs", {}),
-        update_enabled=settings.update_token is not None,
+        update_enabled=settings.update_token is not None and not settings.remote_store,
     )
     rdflib_format = {"turtle": "turtle", "ntriples": "nt", "nquads": "nquads", "trig": "trig", "rdfxml": "xml", "jsonld": "json-ld"}[fmt]
     return Response(
@@ -157,10 +157,15 @@ def _service_description(request: Request, workers: QueryWorkers, settings: Sett
     )
 
 
-async def _update(request: Request, update: str, workers: QueryWorkers, settings: Settings) -> Response:
+async def _update(request: Request, update: str, workers: QueryRunner, settings: Settings) -> Response:
     if settings.update_token is None:
         raise HTTPProblem(
             403, "this endpoint is read-only: SPARQL Update is disabled (set THCM_UPDATE_TOKEN to enable it)", "Forbidden"
+        )
+    if settings.remote_store:
+        raise HTTPProblem(
+            403, "SPARQL Update through this endpoint is not available over a remote store: publish with `thcm build` "
+            "(docs/remote.md)", "Forbidden"
         )
     scheme, _, given = request.headers.get("authorization", "").partition(" ")
     expected = settings.update_token.get_secret_value()
@@ -181,7 +186,7 @@ async def _update(request: Request, update: str, workers: QueryWorkers, settings
 
 
 async def _protocol(request: Request) -> Response:
-    workers: QueryWorkers = request.app.state.workers
+    workers: QueryRunner = request.app.state.workers
     settings: Settings = request.app.state.settings
     query, update, params = await _read(request, settings)
     if update is not None:

@@ -25,7 +25,7 @@ def render_cli() -> str:
         "Every command reads its settings from `THCM_*` environment variables (see",
         "[configuration.md](configuration.md)). Exit codes: `0` success, `1` bad input (data, query,",
         "configuration), `2` wrong usage, `3` store problem (nothing published yet, another build",
-        "running), `70` internal error (a bug: please report it).\n",
+        "running, the SPARQL server of `THCM_STORE` unreachable), `70` internal error (a bug: please report it).\n",
         "## thcm\n",
         "```text",
         runner.invoke(main, ["--help"], prog_name="thcm").output.rstrip(),

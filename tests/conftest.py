@@ -16,6 +16,7 @@ from typing import IO
 import httpx
 import pytest
 
+from tests.virtuoso import Virtuoso, available
 from thcm_graph.build import build
 from thcm_graph.config import Settings
 
@@ -39,6 +40,10 @@ def env_for(settings: Settings) -> dict[str, str]:
         PYTHONUNBUFFERED="1",
         COLUMNS="200",
     )
+    if settings.remote_store:  # the remote store's settings travel too (never a password: the tests use none)
+        env["THCM_STORE"] = settings.store
+        if settings.store_gsp_url:
+            env["THCM_STORE_GSP_URL"] = settings.store_gsp_url
     return env
 
 
@@ -138,3 +143,45 @@ def http(server: Server) -> Iterator[httpx.Client]:
     """An HTTP client for the session's real server."""
     with httpx.Client(base_url=server.base_url, timeout=30) as client:
         yield client
+
+
+def require_virtuoso() -> None:
+    """Missing Virtuoso is a failure in CI (``CI=true``; ``make test`` installs it), a skip elsewhere."""
+    if not available():
+        message = "Virtuoso is not installed (virtuoso-t, isql-vt); `make virtuoso` installs it"
+        if os.environ.get("CI", "").lower() in ("true", "1"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
+    """A scratch Virtuoso server for the session (127.0.0.1, free ports, throw-away database)."""
+    require_virtuoso()
+    server = Virtuoso(tmp_path_factory.mktemp("virtuoso")).start()
+    yield server
+    server.stop()
+
+
+def remote_settings(settings: Settings, server: Virtuoso, **overrides: object) -> Settings:
+    """``settings`` pointed at a Virtuoso server (THCM_STORE, THCM_STORE_GSP_URL)."""
+    return settings.model_copy(update={"store": server.store_setting, "store_gsp_url": server.gsp_url, **overrides})
+
+
+@pytest.fixture(scope="session")
+def virtuoso_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """The repository's data built once and published to its own Virtuoso server."""
+    require_virtuoso()
+    root = tmp_path_factory.mktemp("virtuoso-build")
+    server = Virtuoso(root / "server").start()
+    settings = remote_settings(copy_project(root / "project"), server)
+    build(settings)
+    yield settings
+    server.stop()
+
+
+@pytest.fixture(scope="session", params=["oxigraph", "virtuoso"])
+def published(request: pytest.FixtureRequest) -> Settings:
+    """The session build on each backend: the embedded store, and Virtuoso."""
+    name = "session_build" if request.param == "oxigraph" else "virtuoso_build"
+    return request.getfixturevalue(name)  # type: ignore[no-any-return]

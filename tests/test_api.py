@@ -16,8 +16,9 @@ DESCRIBE = "DESCRIBE <https://w3id.org/thcm/id/org/leg-thueringen>"
 
 
 @pytest.fixture(scope="module")
-def client(session_build: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(session_build)) as c:
+def client(published: Settings) -> Iterator[TestClient]:
+    """The app over each backend (``published``: the embedded store, and Virtuoso)."""
+    with TestClient(create_app(published)) as c:
         yield c
 
 

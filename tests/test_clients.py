@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 
 import pytest
-from conftest import Server
+from conftest import Server, start_server, stop_server
 from rdflib import Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
+
+from thcm_graph.config import Settings
 
 pytestmark = pytest.mark.subprocess
 
@@ -17,6 +20,14 @@ AGENCIES = """PREFIX thcm: <https://w3id.org/thcm/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?agency ?label WHERE { ?agency a thcm:Agency ; skos:prefLabel ?label FILTER(lang(?label) = "de") } ORDER BY ?label"""
 LEG = "https://w3id.org/thcm/id/org/leg-thueringen"
+
+
+@pytest.fixture(scope="module")
+def server(published: Settings) -> Iterator[Server]:
+    """A real `thcm serve` over each backend (the embedded store, and Virtuoso)."""
+    running = start_server(published)
+    yield running
+    stop_server(running)
 
 
 def wrapper(server: Server, query: str, fmt: str) -> SPARQLWrapper:

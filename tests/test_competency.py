@@ -47,8 +47,8 @@ def _matches(expected: list[str], row: tuple[Any, ...]) -> bool:
 
 
 @pytest.mark.parametrize("question", load_questions())
-def test_competency_question(session_build: Settings, question: dict[str, Any]) -> None:
-    store, _ = open_published(session_build, in_memory=False)
+def test_competency_question(published: Settings, question: dict[str, Any]) -> None:
+    store, _ = open_published(published, in_memory=False)
     result = store.query(PROLOGUE + question["sparql"])
     if isinstance(result, AskResult):
         assert result.value is question.get("answer", True), question["name"]

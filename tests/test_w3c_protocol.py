@@ -16,13 +16,15 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import REPO, Server, start_server, stop_server
+from conftest import REPO, Server, remote_settings, require_virtuoso, start_server, stop_server
 from rdflib import Graph, Namespace
 from rdflib.namespace import RDF, RDFS
 
+from tests.virtuoso import Virtuoso
 from thcm_graph.build.publish import build_lock, publish
+from thcm_graph.build.publish_remote import publish_remote
 from thcm_graph.config import Settings
-from thcm_graph.store import RDF_FORMATS, OxigraphStore, StateLayout
+from thcm_graph.store import RDF_FORMATS, OxigraphStore, StateLayout, open_remote
 
 pytestmark = pytest.mark.subprocess
 
@@ -59,26 +61,37 @@ def cases() -> list[Any]:
     return params
 
 
-@pytest.fixture(scope="module")
-def suite_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """A server over the suite's own graphs, published like any build."""
+@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
+def suite_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server over the suite's own graphs, published like any build: on the embedded store, and on Virtuoso."""
     project = tmp_path_factory.mktemp("w3c")
     for name in ("ontology", "shapes"):
         (project / name).symlink_to(REPO / name)
     settings = Settings(project_dir=project, state_dir=project / "var")
+    virtuoso: Virtuoso | None = None
+    if request.param == "virtuoso":
+        require_virtuoso()
+        virtuoso = Virtuoso(project / "virtuoso").start()
+        settings = remote_settings(settings, virtuoso)
     store = OxigraphStore.in_memory()
     graph = manifest()
     for data in set(graph.objects(None, UT.graphData)):
         file, label = graph.value(data, UT.graph), graph.value(data, RDFS.label)
         store.load(SUITE / Path(str(file)).name, fmt="ntriples", graph=str(label))
     layout = StateLayout(settings.state_path)
+    build_id = "20000101T000000.000Z-w3cprotocol0"
     with build_lock(layout):
         graphs = {g: store.count(g) for g in store.named_graphs()}
-        publish(store, layout, "20000101T000000.000Z-w3cprotocol0", {"build_id": "20000101T000000.000Z-w3cprotocol0",
-                                                                      "graphs": graphs, "triples": sum(graphs.values())})
+        description = {"build_id": build_id, "graphs": graphs, "triples": sum(graphs.values())}
+        if virtuoso is not None:
+            publish_remote(store, open_remote(settings, writable=True), build_id, description)
+        else:
+            publish(store, layout, build_id, description)
     server = start_server(settings)
     yield server
     stop_server(server)
+    if virtuoso is not None:
+        virtuoso.stop()
 
 
 def _requests(graph: Graph, test_name: str) -> list[Any]:

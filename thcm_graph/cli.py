@@ -1,7 +1,8 @@
 """The ``thcm`` command: a thin shell over the library.
 
 Exit codes: 0 success; 1 bad input (data, query, configuration); 2 wrong usage;
-3 store problem (nothing published yet, another build running); 70 internal error (a bug).
+3 store problem (nothing published yet, another build running, the SPARQL server unreachable);
+70 internal error (a bug).
 """
 
 from __future__ import annotations
@@ -119,7 +120,7 @@ def build(ctx: click.Context, quiet: bool, analysis: bool) -> None:
         err.print(f"[yellow]warning:[/] {escape(str(warning))}", markup=True)
     for conflict in checked.conflicts:
         err.print(f"[cyan]conflict kept:[/] {escape(str(conflict))}", markup=True)
-    out.print(f"published to {result.publication.directory}")
+    out.print(f"published to {result.publication.where}")
 
 
 @main.command()
@@ -217,10 +218,12 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
 
     from api.app import create_app
 
-    from .store import current_publication
+    from .store import current_publication, open_remote, remote_publication
 
     settings = _settings(ctx, host=host, port=port)
-    publication = current_publication(settings.state_path)  # fail early and clearly if nothing is built
+    # fail early and clearly if nothing is built (or the SPARQL server does not answer)
+    publication = (remote_publication(open_remote(settings)) if settings.remote_store
+                   else current_publication(settings.state_path))
     app = create_app(settings)
     err.print(f"serving build {publication.build_id} on http://{settings.host}:{settings.port}/sparql "
               f"(queries limited to {settings.query_timeout:g} s each)")

@@ -41,8 +41,20 @@ class Settings(BaseSettings):
     )
     store: str = Field(
         "oxigraph",
-        description="Store backend. 'oxigraph': the published on-disk pyoxigraph store in state_dir.",
+        description=(
+            "Store backend. 'oxigraph': the published on-disk pyoxigraph store in state_dir. "
+            "'sparql+http://host:port/sparql' (or sparql+https://): a SPARQL 1.1 server, queried at that URL (docs/remote.md)."
+        ),
     )
+    store_update_url: str | None = Field(
+        None, description="SPARQL 1.1 Update URL of the remote store. Default: the query URL of THCM_STORE."
+    )
+    store_gsp_url: str | None = Field(
+        None,
+        description="Graph Store HTTP Protocol URL of the remote store (Virtuoso: /sparql-graph-crud). Unset: load with INSERT DATA.",
+    )
+    store_user: str | None = Field(None, description="User name for the remote store (HTTP digest or basic authentication).")
+    store_password: SecretStr | None = Field(None, description="Password for the remote store; set it in the environment, never in files.")
     serve_in_memory: bool = Field(
         True,
         description="Serve from an in-memory copy of the published store (5-11x faster joins, DESIGN.md §6) instead of reading it on disk.",
@@ -101,9 +113,29 @@ class Settings(BaseSettings):
     @field_validator("store")
     @classmethod
     def _known_store(cls, value: str) -> str:
-        if value != "oxigraph":
-            raise ValueError(f"unknown store {value!r}; this version supports 'oxigraph' (the embedded store)")
+        if value != "oxigraph" and not value.startswith(("sparql+http://", "sparql+https://")):
+            raise ValueError(
+                f"unknown store {value!r}; use 'oxigraph' (the embedded store) or "
+                "'sparql+http://host:port/sparql' (a SPARQL 1.1 server)"
+            )
         return value
+
+    @field_validator("store_update_url", "store_gsp_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// address")
+        return value
+
+    @property
+    def remote_store(self) -> bool:
+        """True when THCM_STORE names a SPARQL server rather than the embedded store."""
+        return self.store.startswith("sparql+")
+
+    @property
+    def store_query_url(self) -> str:
+        """The query URL of the remote store (THCM_STORE without its ``sparql+`` scheme prefix)."""
+        return self.store.removeprefix("sparql+")
 
     def _under_project(self, value: Path | None, name: str) -> Path:
         return (value if value is not None else self.project_dir / name).resolve()
@@ -136,7 +168,7 @@ def load_settings(**overrides: Any) -> Settings:
         problems = []
         for err in exc.errors():
             field = str(err["loc"][0]) if err["loc"] else "?"
-            given = "***" if field == "update_token" else err.get("input")
+            given = "***" if field in ("update_token", "store_password") else err.get("input")
             problems.append(f"{ENV_PREFIX}{field.upper()}={given!r}: {err['msg']}")
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems)) from None
 

@@ -10,9 +10,11 @@ anything else that escapes is a bug and is reported as one.
     │   ├── DataSyntaxError         a data file does not parse (file, line, column)
     │   ├── ValidationFailed        the data violates the SHACL shapes (focus node, path, value)
     │   └── QueryError              a SPARQL query is malformed or cannot be answered
-    └── StoreError                  the store cannot be used as asked
-        ├── StoreNotBuilt           nothing has been published yet
-        └── BuildInProgress         another build holds the build lock
+    ├── StoreError                  the store cannot be used as asked
+    │   ├── StoreNotBuilt           nothing has been published yet
+    │   ├── StoreUnavailable        the SPARQL server does not answer (its URL in the message)
+    │   └── BuildInProgress         another build holds the build lock
+    └── QueryTimeout                a query ran longer than its time limit
 """
 
 from __future__ import annotations
@@ -82,3 +84,11 @@ class StoreNotBuilt(StoreError):
 
 class BuildInProgress(StoreError):
     """Another ``thcm build`` holds the lock of the state directory."""
+
+
+class StoreUnavailable(StoreError):
+    """The remote SPARQL server is down, refuses the connection or fails; the message names its URL."""
+
+
+class QueryTimeout(ThcmError):
+    """A query ran longer than the configured limit and was stopped."""

@@ -34,15 +34,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from multiprocessing import reduction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from .errors import QueryError, StoreError, ThcmError
+from .errors import QueryError, QueryTimeout, StoreError, ThcmError
 from .store.published import Publication, StateLayout, read_manifest
 from .store.results import Term
 
-
-class QueryTimeout(ThcmError):
-    """A query ran longer than the configured limit and was stopped."""
+if TYPE_CHECKING:
+    from .store.base import Store
 
 
 class ResultTooLarge(QueryError):
@@ -251,6 +250,33 @@ def _parse_answer(data: bytes, build_id: str, started: float) -> QueryAnswer:
     return QueryAnswer(header["kind"], header["fmt"], body, build_id, time.perf_counter() - started)
 
 
+class QueryRunner(Protocol):
+    """What the API needs to answer queries: :class:`QueryWorkers` (embedded store, a killable
+    worker process per query) or :class:`~thcm_graph.remote_queries.RemoteQueries` (forwarded to
+    a SPARQL server)."""
+
+    timeout: float
+    last_error: str | None
+
+    @property
+    def running(self) -> int: ...
+
+    @property
+    def zygote_pid(self) -> int | None: ...
+
+    def current(self) -> Publication: ...
+
+    def refresh(self) -> Publication: ...
+
+    def reader(self) -> Store: ...
+
+    def run_sync(self, request: QueryRequest) -> QueryAnswer: ...
+
+    async def run(self, request: QueryRequest) -> QueryAnswer: ...
+
+    def close(self) -> None: ...
+
+
 class QueryWorkers:
     """Runs queries against the current published build in killable worker processes.
 
@@ -283,6 +309,12 @@ class QueryWorkers:
     def publication(self) -> Publication:
         return self._zygote.publication
 
+    def reader(self) -> Store:
+        """A read-only store whose queries run in the workers (for routes wanting Python results)."""
+        from .worker_store import WorkerStore  # worker_store builds on this module
+
+        return WorkerStore(self)
+
     @property
     def zygote_pid(self) -> int | None:
         """Process id of the zygote; every running query is one of its children."""
@@ -310,7 +342,8 @@ class QueryWorkers:
         now = time.monotonic()
         if now - self._checked >= self._reload_interval and not self._switch_lock.locked():
             self._checked = now
-            if self._layout.current.exists() and Path(os.readlink(self._layout.current)).name != self._zygote.publication.directory.name:
+            serving = self._zygote.publication.store_path.parent.name
+            if self._layout.current.exists() and Path(os.readlink(self._layout.current)).name != serving:
                 threading.Thread(target=self.refresh, name="thcm-build-switch", daemon=True).start()
         return self._zygote.publication
 

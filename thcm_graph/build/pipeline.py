@@ -15,11 +15,12 @@ from ..config import Settings
 from ..errors import ValidationFailed
 from ..namespaces import INFERRED_GRAPH
 from ..queries import select
-from ..store import Publication, StateLayout
+from ..store import Publication, StateLayout, open_remote
 from ..terms import compact
 from .entail import entail
 from .parse import ParseResult, discover, display_path, parse_files
 from .publish import build_lock, new_build_id, publish
+from .publish_remote import publish_remote
 from .republish import Step, apply_step
 from .validate import ValidationReport, load_shapes, to_rdflib, validate
 
@@ -141,6 +142,9 @@ def build(settings: Settings, on_stage: Progress = _noop, *, step: Step | None =
     """
     layout = StateLayout(settings.state_path)
     with build_lock(layout):
+        remote = open_remote(settings, writable=True) if settings.remote_store else None
+        if remote is not None:
+            remote.named_graphs()  # fail fast (StoreUnavailable) before parsing and validating
         checked = check(settings, on_stage)
         created = datetime.now(UTC)
         build_id = new_build_id(layout, created, checked.content_hash)
@@ -160,6 +164,13 @@ def build(settings: Settings, on_stage: Progress = _noop, *, step: Step | None =
         manifest = _manifest(settings, checked, build_id, created)
         if recorded is not None:
             manifest[step_name] = recorded
+        if remote is not None:
+            publication = publish_remote(
+                checked.parsed.store, remote, build_id, manifest,
+                pause_before_switch=settings.debug_pause_before_switch, on_stage=on_stage,
+            )
+            checked.timings["publish"] = time.perf_counter() - mark
+            return BuildResult(publication, checked)
         publication = publish(
             checked.parsed.store,
             layout,

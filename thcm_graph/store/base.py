@@ -23,6 +23,10 @@ class Capabilities:
     named_graphs: bool = True
     writable: bool = True
     persistent: bool = False
+    #: SPARQL 1.1 ``BNODE()`` (§17.4.2.9) is implemented (Virtuoso 7.2: "not implemented")
+    bnode_function: bool = True
+    #: syntax errors give line *and* column (``1:17``); Virtuoso reports the line only
+    error_columns: bool = True
 
 
 @runtime_checkable

@@ -61,10 +61,11 @@ class StateLayout:
 
 @dataclass(frozen=True)
 class Publication:
-    """One published build: its directory and manifest."""
+    """One published build: its directory (None on a remote store) and manifest."""
 
-    directory: Path
+    directory: Path | None
     manifest: dict[str, Any]
+    location: str | None = None  # where it was published, for messages (remote: the server's URL)
 
     @property
     def build_id(self) -> str:
@@ -72,7 +73,14 @@ class Publication:
 
     @property
     def store_path(self) -> Path:
+        if self.directory is None:
+            raise StoreError(f"build {self.build_id} lives on the SPARQL server {self.location}, not on disk")
         return self.directory / "oxigraph"
+
+    @property
+    def where(self) -> str:
+        """The build's directory, or the server it was published to."""
+        return self.location or str(self.directory)
 
 
 def read_manifest(directory: Path) -> dict[str, Any]:
