@@ -11,7 +11,7 @@ PORT   ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv build validate run serve lint test test-fast bench stats dumps clean distclean
+.PHONY: help venv build validate run serve lint test test-fast bench stats dumps clean distclean assets browser
 
 help:  ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -25,16 +25,34 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)  ## create .venv and install the project with its test tools
 
+# The web interface's browser libraries: npm packages pinned by web/package-lock.json, copied into
+# api/static/vendor/ (git-ignored) and served by the app itself; nothing is fetched at run time.
+VENDOR := api/static/vendor
+VENDOR_FILES := web/node_modules/@zazuko/yasqe/build/yasqe.min.js web/node_modules/@zazuko/yasqe/build/yasqe.min.css \
+	web/node_modules/cytoscape/dist/cytoscape.min.js
+$(VENDOR)/.installed: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)
+	cp $(VENDOR_FILES) $(VENDOR)/
+	cp web/node_modules/@zazuko/yasqe/package.json $(VENDOR)/yasqe.package.json
+	cp web/node_modules/cytoscape/LICENSE $(VENDOR)/LICENSE.cytoscape 2>/dev/null || true
+	@touch $@
+
+assets: $(VENDOR)/.installed  ## vendor the web interface's npm libraries into api/static/vendor/
+
+browser:  ## install Debian's chromium + chromium-driver for the browser tests (only if missing; needs root)
+	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
+
 build: $(STAMP)  ## parse, entail, validate and publish data/ into var/ (atomic)
 	$(THCM) build
 
 validate: $(STAMP)  ## check data/ against the shapes without publishing
 	$(THCM) validate
 
-run: build  ## build the graph and serve it on http://$(HOST):$(PORT)/sparql
+run: build assets  ## build the graph and serve it on http://$(HOST):$(PORT)/sparql
 	$(THCM) serve --host $(HOST) --port $(PORT)
 
-serve: $(STAMP)  ## serve the last published build without rebuilding
+serve: $(STAMP) assets  ## serve the last published build without rebuilding
 	$(THCM) serve --host $(HOST) --port $(PORT)
 
 stats: $(STAMP)  ## triples per named graph and instances per class
@@ -44,7 +62,7 @@ lint: $(STAMP)  ## ruff over code, tests and scripts; mypy over thcm_graph/ and 
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
-test: $(STAMP) lint  ## lint, then the whole test suite (real stores, real uvicorn processes)
+test: $(STAMP) lint assets browser  ## lint, then the whole test suite (real stores, uvicorn, headless Chromium, notebooks)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-fast: $(STAMP)  ## the suite without the tests that start processes
@@ -61,5 +79,5 @@ clean:  ## remove published stores, caches and test artefacts (keeps .venv)
 	rm -rf var dist test-artifacts benchmarks/out .pytest_cache
 	find . -name __pycache__ -type d -prune -not -path './.venv/*' -exec rm -rf {} +
 
-distclean: clean  ## also remove .venv
-	rm -rf $(VENV)
+distclean: clean  ## also remove .venv and the vendored browser libraries
+	rm -rf $(VENV) web/node_modules $(VENDOR)
