@@ -86,7 +86,6 @@ SELECT ?actor ?label ?score WHERE {
 def mount_static(app: Any) -> None:
     """Serve ``api/static/js`` and the vendored libraries under ``/assets/``."""
     app.mount("/assets/js", StaticFiles(directory=STATIC / "js"), name="webui-js")
-    VENDOR.mkdir(parents=True, exist_ok=True)
     app.mount("/assets/vendor", StaticFiles(directory=VENDOR, check_dir=False), name="webui-vendor")
 
 

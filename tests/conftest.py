@@ -138,3 +138,18 @@ def http(server: Server) -> Iterator[httpx.Client]:
     """An HTTP client for the session's real server."""
     with httpx.Client(base_url=server.base_url, timeout=30) as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+def analysed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A real server over a build made as `thcm build` makes it: with the hub analysis in graph/analysis.
+
+    For the web interface and notebook tests, which show what a new user sees after `make run`.
+    """
+    from thcm_graph.analysis import analysis_step
+
+    settings = copy_project(tmp_path_factory.mktemp("analysed") / "project")
+    build(settings, step=analysis_step())
+    running = start_server(settings)
+    yield running
+    stop_server(running)

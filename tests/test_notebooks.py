@@ -32,8 +32,8 @@ def test_notebook_is_committed_without_outputs(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_runs_against_the_server(path: Path, server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("THCM_BASE_URL", server.base_url)
+def test_notebook_runs_against_the_server(path: Path, analysed_server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("THCM_BASE_URL", analysed_server.base_url)
     monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     monkeypatch.setenv("JUPYTER_PLATFORM_DIRS", "1")  # silences jupyter_core's migration warning
     monkeypatch.setenv("PYDEVD_DISABLE_FILE_VALIDATION", "1")
@@ -49,4 +49,4 @@ def test_notebook_runs_against_the_server(path: Path, server: Server, monkeypatc
     assert images, f"{path.name} drew no figure"
     errors = [o for c in book.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors
-    assert os.environ["THCM_BASE_URL"] == server.base_url
+    assert os.environ["THCM_BASE_URL"] == analysed_server.base_url

@@ -28,6 +28,14 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 
 
 @pytest.fixture(scope="module")
+def http(analysed_server: Server) -> Iterator[httpx.Client]:
+    """A client of the server over a build with the hub analysis (as `make run` serves it)."""
+    with httpx.Client(base_url=analysed_server.base_url, timeout=30) as client:
+        yield client
+
+
+
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     assert CHROMIUM.exists(), "Debian's chromium is not installed: run `make browser` (as root) or `make test`"
     missing = [name for name in VENDOR_FILES if not (VENDOR / name).is_file()]
@@ -55,11 +63,11 @@ class Watched:
 
 
 @pytest.fixture
-def web(browser: object, server: Server) -> Iterator[Watched]:
+def web(browser: object, analysed_server: Server) -> Iterator[Watched]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")  # type: ignore[attr-defined]
     page = context.new_page()
-    watched = Watched(page, server.base_url)
-    host = urlparse(server.base_url).netloc
+    watched = Watched(page, analysed_server.base_url)
+    host = urlparse(analysed_server.base_url).netloc
 
     def route(r: object) -> None:
         url = r.request.url  # type: ignore[attr-defined]
