@@ -155,6 +155,7 @@ def test_endpoint_errors_are_shown_in_place(web: Watched) -> None:
     error = page.locator("#error")  # type: ignore[attr-defined]
     error.wait_for()
     assert "400" in error.inner_text() and page.locator("#result-table").count() == 0  # type: ignore[attr-defined]
+    assert not page.locator("#download-csv").is_visible()  # type: ignore[attr-defined]
     web.shot("query-error")
     # the endpoint answered 400: the browser reports the failed fetch itself, which is expected here
     web.errors = [e for e in web.errors if "400" not in e]
@@ -170,6 +171,8 @@ def test_query_runs_from_the_keyboard(web: Watched) -> None:
     page.locator(".CodeMirror textarea").focus()  # type: ignore[attr-defined]
     page.keyboard.press("Control+Enter")  # type: ignore[attr-defined]
     page.locator("#result-table tbody tr").first.wait_for()  # type: ignore[attr-defined]
+    page.keyboard.press("Tab")  # type: ignore[attr-defined]
+    assert page.evaluate("document.activeElement.id") == "run", "Tab must leave the editor (no keyboard trap)"  # type: ignore[attr-defined]
     # every form control has an accessible name
     unnamed = page.evaluate("""() => [...document.querySelectorAll('button, select, input:not([type=hidden]), textarea')]
         .filter(e => e.offsetParent !== null && !(e.labels && e.labels.length) && !e.getAttribute('aria-label')

@@ -77,6 +77,7 @@
       elements: elements,
       layout: { name: "circle", radius: 200, padding: 20, avoidOverlap: false },
       wheelSensitivity: 0.3,
+      maxZoom: 2.5,
       style: [
         { selector: "node", style: { "background-color": "data(colour)", label: "data(label)", width: "data(size)", height: "data(size)",
           "font-size": 10, color: "#111", "text-wrap": "wrap", "text-max-width": 140, "text-valign": "bottom", "text-margin-y": 2,

@@ -34,10 +34,11 @@ SELECT ?other ?p ?dir (SAMPLE(COALESCE(?l, ?any)) AS ?label) WHERE {
     const cy = window.cytoscape({
       container: box,
       elements: [...nodes.values(), ...edges],
-      layout: { name: "concentric", concentric: (n) => (n.data("centre") ? 2 : 1), levelWidth: () => 1, minNodeSpacing: 45, padding: 10, animate: false },
+      layout: { name: "concentric", concentric: (n) => (n.data("centre") ? 2 : 1), levelWidth: () => 1, minNodeSpacing: nodes.size < 12 ? 110 : 60, padding: 10, animate: false },
       userZoomingEnabled: false,
+      maxZoom: 1.3,
       style: [
-        { selector: "node", style: { "background-color": "#0b4f9c", label: "data(label)", width: 14, height: 14, "font-size": 10, "text-background-color": "#fff", "text-background-opacity": 0.85,
+        { selector: "node", style: { "background-color": "#0b4f9c", label: "data(label)", width: 14, height: 14, "font-size": 10, "text-valign": "bottom", "text-margin-y": 2, "text-background-color": "#fff", "text-background-opacity": 0.85,
           "text-wrap": "wrap", "text-max-width": 120, color: "#111" } },
         { selector: "node[centre]", style: { "background-color": "#b35900", width: 22, height: 22, "font-weight": "bold" } },
         { selector: "edge", style: { width: 1.5, "line-color": "#767676", "target-arrow-color": "#767676", "target-arrow-shape": "triangle",

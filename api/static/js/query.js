@@ -26,6 +26,8 @@
       createShareableLink: null,
       consumeShareLink: null,
     });
+    // Tab moves the focus on (no keyboard trap); indentation stays on Ctrl+] / Ctrl+[ and the editor's auto-indent.
+    editor.addKeyMap({ Tab: false, "Shift-Tab": false });
     editor.on("keydown", function (_cm, event) {
       if ((event.ctrlKey || event.metaKey) && event.key === "Enter") { event.preventDefault(); run(); }
     });
