@@ -77,7 +77,10 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "graphs": "Benannte Graphen",
         "graph": "Graph",
         "query_title": "SPARQL-Abfrage",
-        "query_intro": "Schreiben Sie eine SPARQL-1.1-Abfrage oder wählen Sie ein Beispiel. Strg+Eingabe führt sie aus, Tab verlässt den Editor.",
+        "query_intro": (
+            "Schreiben Sie eine SPARQL-1.1-Abfrage oder wählen Sie ein Beispiel. "
+            "Strg+Eingabe führt sie aus, Tab verlässt den Editor."
+        ),
         "examples": "Beispielabfragen",
         "editor": "Abfrage",
         "run": "Ausführen",
