@@ -115,9 +115,10 @@ WHERE {
   UNION { ?network a thcm:NetworkOrganisation } UNION { ?obs a qb:Observation }
 }"""
 HOME_SOURCES = """
-SELECT ?source (SAMPLE(?t) AS ?title) (SAMPLE(?p) AS ?publisher) (SAMPLE(?d) AS ?date) WHERE {
+SELECT ?source (SAMPLE(?t) AS ?title) (SAMPLE(?p) AS ?publisher) (SAMPLE(?pl) AS ?publisherLabel) (SAMPLE(?d) AS ?date) WHERE {
   ?source a thcm:SourceDocument ; dct:title ?t .
-  OPTIONAL { ?source dct:publisher ?p } OPTIONAL { ?source dct:date ?d }
+  OPTIONAL { ?source dct:publisher ?p OPTIONAL { ?p skos:prefLabel ?pl FILTER(lang(?pl) = "de") } }
+  OPTIONAL { ?source dct:date ?d }
 } GROUP BY ?source ORDER BY ?source"""
 
 
@@ -128,6 +129,7 @@ def _home_facts(store: Store) -> dict[str, Any]:
         "counts": {k: int(str(v)) for k, v in (counts[0] if counts else {}).items()},
         "sources": [{"iri": str(s["source"]), "path": "/id/source/" + str(s["source"]).rsplit("/", 1)[1],
                      "title": _value(s.get("title")), "publisher": _value(s.get("publisher")),
+                     "publisher_label": _value(s.get("publisherLabel") or s.get("publisher")),
                      "date": _value(s.get("date"))} for s in sources],
     }
 
