@@ -11,7 +11,7 @@ PORT   ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv virtuoso bench-remote build validate run serve lint test test-fast bench stats dumps clean distclean
+.PHONY: help venv virtuoso bench-remote build validate run serve lint test test-fast bench stats dumps clean distclean assets optional-assets browser
 
 help:  ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -32,16 +32,40 @@ virtuoso:  ## install Virtuoso Open Source 7 (Debian package) if virtuoso-t is m
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource; }
 
+# The web interface's browser libraries: npm packages pinned by web/package-lock.json, copied into
+# api/static/vendor/ (git-ignored) and served by the app itself; nothing is fetched at run time.
+VENDOR := api/static/vendor
+VENDOR_FILES := web/node_modules/@zazuko/yasqe/build/yasqe.min.js web/node_modules/@zazuko/yasqe/build/yasqe.min.css \
+	web/node_modules/cytoscape/dist/cytoscape.min.js
+$(VENDOR)/.installed: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)
+	cp $(VENDOR_FILES) $(VENDOR)/
+	cp web/node_modules/@zazuko/yasqe/package.json $(VENDOR)/yasqe.package.json
+	cp web/node_modules/cytoscape/LICENSE $(VENDOR)/LICENSE.cytoscape 2>/dev/null || true
+	@touch $@
+
+assets: $(VENDOR)/.installed  ## vendor the web interface's npm libraries into api/static/vendor/
+
+# `make run` works without Node.js too: the SPARQL endpoint, REST and entity pages need no npm
+# asset; only the query editor and the graph pictures do.
+optional-assets:
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory assets; \
+	 else echo "note: npm not found — the query editor and graph pictures need \`make assets\` (Node.js)"; fi
+
+browser:  ## install Debian's chromium + chromium-driver for the browser tests (only if missing; needs root)
+	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
+
 build: $(STAMP)  ## parse, entail, validate and publish data/ into var/ (atomic)
 	$(THCM) build
 
 validate: $(STAMP)  ## check data/ against the shapes without publishing
 	$(THCM) validate
 
-run: build  ## build the graph and serve it on http://$(HOST):$(PORT)/sparql
+run: build optional-assets  ## build the graph and serve it on http://$(HOST):$(PORT)/sparql
 	$(THCM) serve --host $(HOST) --port $(PORT)
 
-serve: $(STAMP)  ## serve the last published build without rebuilding
+serve: $(STAMP) optional-assets  ## serve the last published build without rebuilding
 	$(THCM) serve --host $(HOST) --port $(PORT)
 
 stats: $(STAMP)  ## triples per named graph and instances per class
@@ -51,7 +75,7 @@ lint: $(STAMP)  ## ruff over code, tests and scripts; mypy over thcm_graph/ and 
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
-test: $(STAMP) lint virtuoso  ## lint, then the whole test suite (embedded store and a real Virtuoso, real uvicorn processes)
+test: $(STAMP) lint virtuoso assets browser  ## lint, then the whole suite (embedded store and a real Virtuoso, uvicorn, headless Chromium, notebooks)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-fast: $(STAMP)  ## the suite without the tests that start processes
@@ -71,5 +95,5 @@ clean:  ## remove published stores, caches and test artefacts (keeps .venv)
 	rm -rf var dist test-artifacts benchmarks/out .pytest_cache
 	find . -name __pycache__ -type d -prune -not -path './.venv/*' -exec rm -rf {} +
 
-distclean: clean  ## also remove .venv
-	rm -rf $(VENV)
+distclean: clean  ## also remove .venv and the vendored browser libraries
+	rm -rf $(VENV) web/node_modules $(VENDOR)

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from thcm_graph.analysis import Analysis, analyse, bridges, load_ecosystem, report_as_dict, resolve_field
+from thcm_graph.analysis.networks import actor_field_links, field_graph
 
 from .deps import published_store
 
@@ -136,5 +137,47 @@ async def field_bridges(
     def run() -> dict[str, Any]:
         analysis, build_id = _analysis(request)
         return {"build_id": build_id, **report_as_dict(bridges(analysis.ecosystem, a, b), analysis.ecosystem)}
+
+    return await run_in_threadpool(run)
+
+
+class MapField(BaseModel):
+    iri: str
+    label: str
+    scheme: str | None
+    actors: int = Field(description="actors linked to the field (declared or through a context)")
+
+
+class MapEdge(BaseModel):
+    a: str
+    b: str
+    actors: list[ActorRef] = Field(description="actors linked to both fields")
+    links: int = Field(description="contexts (links, events, projects) addressing both fields")
+    weight: int = Field(description="actors + contexts")
+
+
+class FieldMapResponse(BaseModel):
+    build_id: str
+    fields: list[MapField]
+    edges: list[MapEdge]
+
+
+@router.get("/field-map", response_model=FieldMapResponse, summary="The field–field bridge map")
+async def field_map(request: Request) -> dict[str, Any]:
+    """Every field and every pair of fields joined by shared actors or contexts (docs/analysis.md)."""
+    def run() -> dict[str, Any]:
+        analysis, build_id = _analysis(request)
+        eco = analysis.ecosystem
+        graph = field_graph(eco)
+        per_field: dict[str, int] = {}
+        for fields in actor_field_links(eco).values():
+            for fld in fields:
+                per_field[fld] = per_field.get(fld, 0) + 1
+        nodes = [{"iri": f.iri, "label": f.label, "scheme": f.scheme, "actors": per_field.get(f.iri, 0)}
+                 for f in sorted(eco.fields.values(), key=lambda f: f.label)]
+        edges = [{"a": a, "b": b, "weight": int(d["weight"]), "links": len(d["links"]),
+                  "actors": [{"iri": x, "label": eco.actor_label(x)} for x in sorted(d["actors"], key=eco.actor_label)]}
+                 for a, b, d in sorted(graph.edges(data=True), key=lambda e: -e[2]["weight"])]
+        return {"build_id": build_id, "fields": nodes, "edges": edges}
 
     return await run_in_threadpool(run)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from starlette.concurrency import run_in_threadpool
@@ -14,7 +14,8 @@ from thcm_graph import __version__
 from thcm_graph.config import Settings
 from thcm_graph.workers import QueryRunner, QueryWorkers
 
-from . import analysis, errors, exports, linked_data, rest, sparql
+from . import analysis, errors, exports, linked_data, rest, sparql, webui
+from .deps import StoreDep
 
 
 def start_workers(settings: Settings) -> QueryRunner:
@@ -74,10 +75,14 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(linked_data.router)
     app.include_router(rest.router)
     app.include_router(analysis.router)
+    app.include_router(webui.router)
+    webui.mount_static(app)
 
-    @app.get("/", summary="About this service")
-    def home(request: Request) -> dict[str, object]:
-        """What is served: the build, its size, and where to go next."""
+    @app.get("/", summary="About this service", response_model=None)
+    async def home(request: Request, db: StoreDep, lang: webui.Lang = "de") -> dict[str, object] | Response:
+        """What is served: the build, its size, and where to go next (JSON; browsers get the home page)."""
+        if webui.wants_html(request):
+            return await webui.home(request, db, lang)
         manifest = request.app.state.workers.current().manifest
         return {
             "name": "thcm-graph",

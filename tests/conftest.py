@@ -185,3 +185,18 @@ def published(request: pytest.FixtureRequest) -> Settings:
     """The session build on each backend: the embedded store, and Virtuoso."""
     name = "session_build" if request.param == "oxigraph" else "virtuoso_build"
     return request.getfixturevalue(name)  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="session")
+def analysed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A real server over a build made as `thcm build` makes it: with the hub analysis in graph/analysis.
+
+    For the web interface and notebook tests, which show what a new user sees after `make run`.
+    """
+    from thcm_graph.analysis import analysis_step
+
+    settings = copy_project(tmp_path_factory.mktemp("analysed") / "project")
+    build(settings, step=analysis_step())
+    running = start_server(settings)
+    yield running
+    stop_server(running)
