@@ -132,7 +132,7 @@ def _organisation_row(g: Graph, row: Row, path: Path, src: URIRef, resolver: Res
             g.add((own, OWL.sameAs, URIRef(match.target)))
             report.matches.append({**match.as_dict(), "record": str(own), "line": row.line})
     participant = URIRef(match.target) if match.target else own
-    part = iri("participation", programme, str(v["projectID"]), pic)
+    part = iri("participation", programme, str(v["projectID"]), pic, str(v["role"]))
     g.add((project, RDF.type, THCM.FundedProject))
     g.add((project, DCTERMS.identifier, Literal(str(v["projectID"]))))
     g.add((project, RDFS.label, Literal(str(v["projectAcronym"]), lang="en")))

@@ -90,7 +90,7 @@ def transform(rows: list[Row], path: Path, resolver: Resolver, report: ImportRep
                 report.notes.append(f"{path.name}:{row.line}: exact duplicate of line {seen[digest]}, kept once")
                 continue
             seen[digest] = row.line
-            actor = _actor(g, reps[name], name, src, resolver, report, actors, path, row)
+            actor = _actor(g, reps[name], name, src, resolver, report, actors, path, row, period)
             if period == "2014-2020":
                 _operation_2014(g, row, path, src, actor, report)
             else:
@@ -103,9 +103,11 @@ def transform(rows: list[Row], path: Path, resolver: Resolver, report: ImportRep
 
 
 def _actor(g: Graph, rep: str, name: str, src: URIRef, resolver: Resolver, report: ImportReport,
-           actors: dict[str, URIRef], path: Path, row: Row) -> URIRef:
+           actors: dict[str, URIRef], path: Path, row: Row, period: str) -> URIRef:
     if rep not in actors:
-        own = iri("org", "efre", rep)
+        # one IRI per list: the two lists spell a firm differently, and each spelling is the
+        # preferred name in its own list (merged only through a curated actor)
+        own = iri("org", "efre", period, rep)
         match = resolver.resolve(rep, source="efre")
         g.add((own, RDF.type, ORGNS.Organization))
         add_label(g, own, rep, "de")
