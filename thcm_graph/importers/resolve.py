@@ -40,6 +40,9 @@ _LEGAL = re.compile(r"\b(?:" + "|".join(_LEGAL_FORMS) + r")\b")
 #: Tokens too common in organisation names to block on.
 _COMMON_TOKENS = frozenset({"und", "fur", "der", "die", "das", "des", "thuringen", "jena", "erfurt", "gesellschaft",
                             "of", "and", "the", "de", "zur", "im", "in"})
+#: Words that mark an organisational sub-unit when one name is the other plus more words.
+_UNIT_WORDS = frozenset({"abteilung", "fakultat", "lehrstuhl", "institutsteil", "bibliothek", "landesbibliothek",
+                         "forschungsbibliothek", "department", "faculty", "library", "chair", "arbeitsgruppe", "professur"})
 _UMLAUT = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
 
 
@@ -75,7 +78,8 @@ def normalise(name: str) -> str:
     text = text.translate(_UMLAUT).replace("ae", "a").replace("oe", "o").replace("ue", "u")
     text = re.sub(r"(\w)- (\w)", r"\1\2", text)  # PDF hyphenation residue "Naturstoff- Forschung"
     text = re.sub(r"[^\w]+", " ", text).replace("_", " ")
-    text = re.sub(r"\b(\w)\s(?=\w\b)", r"\1", text)  # "g m b h" → "gmbh", "e v" → "ev"
+    for spaced, joined in (("g m b h", "gmbh"), ("m b h", "mbh"), ("e v", "ev"), ("e g", "eg"), ("co k g", "co kg")):
+        text = re.sub(rf"\b{spaced}\b", joined, text)  # "G.m.b.H." → "gmbh", "e. V." → "ev"
     text = _LEGAL.sub(" ", re.sub(r"[^\w]+", " ", text))
     return " ".join(text.split())
 
@@ -106,6 +110,8 @@ def key_score(ka: str, kb: str, floor: float = 0.0) -> float:
         # one name's tokens are all in the other: strong but not proof ("Universität Erfurt" vs
         # "Universität Erfurt Universitäts- und Forschungsbibliothek Gotha" is a sub-unit)
         best = 0.5 + 0.5 * len(common) / max(len(" ".join(sorted(ta))), len(" ".join(sorted(tb))))
+    if (rest_a and not rest_b and set(rest_a.split()) & _UNIT_WORDS) or (rest_b and not rest_a and set(rest_b.split()) & _UNIT_WORDS):
+        return round(min(best, 0.8), 4)  # "<body> Abteilung für …", "<university> Fakultät für …": a sub-unit, not the body
     for x, y in ((s1, s2), (" ".join(sorted(ta)), " ".join(sorted(tb))), (ka, kb)):
         matcher = SequenceMatcher(None, x, y, autojunk=False)
         if matcher.real_quick_ratio() <= max(best, floor) or matcher.quick_ratio() <= max(best, floor):
