@@ -258,13 +258,13 @@ def test_malformed_number_and_date(tmp_path: Path, resolver: Resolver) -> None:
 def test_malformed_json_and_missing_field(tmp_path: Path, resolver: Resolver) -> None:
     text = (SHARED / "cordis_format_samples" / "h2020_organization_first5.json").read_text(encoding="utf-8")
     path = tmp_path / "organization.json"
-    path.write_text(text.replace('"ecContribution": 0,', '"ecContribution": 0', 1), encoding="utf-8")
+    path.write_text(text.replace('"ecContribution": 101058.75,', '"ecContribution": 101058.75', 1), encoding="utf-8")
     with pytest.raises(BadInput) as caught:
         cordis.read(path)
-    assert caught.value.line == 10 and "malformed JSON" in str(caught.value)
+    assert (caught.value.line, caught.value.column) == (9, 5) and "malformed JSON" in str(caught.value)
     path.write_text(text.replace('"role": "participant",', "", 1), encoding="utf-8")
     with pytest.raises(BadInput, match=r"organization\.json:1, column 'role': record has no field 'role'"):
         cordis.read(path)
-    path.write_text(text.replace('"ecContribution": 0,', '"ecContribution": "viel",', 1), encoding="utf-8")
+    path.write_text(text.replace('"ecContribution": 101058.75,', '"ecContribution": "viel",', 1), encoding="utf-8")
     with pytest.raises(BadInput, match="expected an amount"):
         cordis.transform(cordis.read(path), path, resolver, ImportReport("cordis"))
