@@ -45,7 +45,7 @@ def test_import_then_build_gives_named_graphs_with_provenance_and_coparticipatio
 
 
 def test_nothing_written_unless_every_file_imports(project: Settings, tmp_path: Path) -> None:
-    bad = efre_fixture(tmp_path, lambda ls: [ls[0].replace(";", ",")] + ls[1:])
+    bad = efre_fixture(tmp_path, lambda ls: [ls[0].replace(";", ","), *ls[1:]])
     good = efre_fixture(tmp_path, name="efre_2014_2020_good.csv")
     with pytest.raises(InputError):
         run_import("efre", [good, bad], data_dir=project.data_path, imports_dir=imports(project))
@@ -76,7 +76,7 @@ def test_newer_file_replaces_only_its_own_graph(project: Settings, tmp_path: Pat
 def test_cli_reports_file_line_and_column(project: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("THCM_PROJECT_DIR", str(project.project_dir))
     monkeypatch.setenv("THCM_STATE_DIR", str(project.state_path))
-    bad = efre_fixture(tmp_path, lambda ls: [ls[0].replace("operation postcode", "PLZ")] + ls[1:])
+    bad = efre_fixture(tmp_path, lambda ls: [ls[0].replace("operation postcode", "PLZ"), *ls[1:]])
     result = CliRunner().invoke(main, ["import", "efre", str(bad)])
     assert result.exit_code == 1
     assert "efre_2014_2020_bad.csv:1:8: expected column 'operation postcode', found 'plz'" in result.output

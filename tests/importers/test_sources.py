@@ -171,7 +171,7 @@ def test_ror_v1_and_v2(resolver: Resolver) -> None:
 
 
 def test_nuts_workbook_and_postcodes(resolver: Resolver) -> None:
-    g, report = run(nuts, SHARED / "nuts" / "NUTS2021.xlsx", resolver)
+    g, _report = run(nuts, SHARED / "nuts" / "NUTS2021.xlsx", resolver)
     deg03 = URIRef("http://data.europa.eu/nuts/code/DEG03")
     assert g.value(deg03, SKOS.prefLabel) == Literal("Jena, Kreisfreie Stadt", lang="de")
     assert (deg03, SKOS.broader, URIRef("http://data.europa.eu/nuts/code/DEG0")) in g
@@ -205,14 +205,14 @@ def efre_fixture(tmp_path: Path, edit: object = None, name: str = "efre_2014_202
 
 
 def test_wrong_header_names_column(tmp_path: Path) -> None:
-    path = efre_fixture(tmp_path, lambda ls: [ls[0].replace("operation postcode", "PLZ")] + ls[1:])
+    path = efre_fixture(tmp_path, lambda ls: [ls[0].replace("operation postcode", "PLZ"), *ls[1:]])
     with pytest.raises(BadInput) as caught:
         efre.read(path)
     assert caught.value.line == 1 and caught.value.column == 8 and "operation postcode" in str(caught.value)
 
 
 def test_wrong_delimiter(tmp_path: Path) -> None:
-    path = efre_fixture(tmp_path, lambda ls: [ls[0].replace(";", ",")] + ls[1:])
+    path = efre_fixture(tmp_path, lambda ls: [ls[0].replace(";", ","), *ls[1:]])
     with pytest.raises(BadInput, match=r"bad\.csv:1:1: expected 10 columns separated by ';' \(it looks ','-separated\)"):
         efre.read(path)
 
@@ -231,18 +231,18 @@ def test_missing_column(tmp_path: Path) -> None:
 
 
 def test_short_row_names_line(tmp_path: Path) -> None:
-    path = efre_fixture(tmp_path, lambda ls: ls[:2] + [ls[2].rsplit(";", 1)[0]] + ls[3:])
+    path = efre_fixture(tmp_path, lambda ls: [*ls[:2], ls[2].rsplit(";", 1)[0], *ls[3:]])
     with pytest.raises(BadInput) as caught:
         efre.read(path)
     assert caught.value.line == 3 and "expected 10 fields" in str(caught.value)
 
 
 def test_malformed_number_and_date(tmp_path: Path, resolver: Resolver) -> None:
-    path = efre_fixture(tmp_path, lambda ls: ls[:2] + [ls[2].replace("20.800,00 €", "20.800,00.1 €")] + ls[3:])
+    path = efre_fixture(tmp_path, lambda ls: [*ls[:2], ls[2].replace("20.800,00 €", "20.800,00.1 €"), *ls[3:]])
     with pytest.raises(BadInput) as caught:
         efre.transform(efre.read(path), path, resolver, ImportReport("efre"))
     assert caught.value.line == 3 and caught.value.column == "total eligible expenditure"
-    path = efre_fixture(tmp_path, lambda ls: ls[:3] + [ls[3].replace(";06.04.2016;", ";2016-04-06;")] + ls[4:],
+    path = efre_fixture(tmp_path, lambda ls: [*ls[:3], ls[3].replace(";06.04.2016;", ";2016-04-06;"), *ls[4:]],
                         name="efre_2014_2020_baddate.csv")
     rows = efre.read(path)
     report = ImportReport("efre")

@@ -33,8 +33,25 @@ EURIONS = Namespace(EURIO)
 NUTSNS = Namespace(NUTS)
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
 __all__ = [
-    "DCTERMS", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD", "BadInput", "ImportReport", "Row", "Provenance",
-    "csv_rows", "german_decimal", "german_date", "iri", "slugify", "import_graph_name", "new_graph", "read_text",
+    "DCTERMS",
+    "OWL",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "SKOS",
+    "XSD",
+    "BadInput",
+    "ImportReport",
+    "Provenance",
+    "Row",
+    "csv_rows",
+    "german_date",
+    "german_decimal",
+    "import_graph_name",
+    "iri",
+    "new_graph",
+    "read_text",
+    "slugify",
 ]
 
 _TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe", "Ü": "ue"})

@@ -15,8 +15,30 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 
 from .base import (
-    DCTERMS, OWL, PROV, RDF, RDFS, SKOS, THCM, XSD, BadInput, ImportReport, LOCNNS, ORGNS, Provenance, Row,
-    SCHEMANS, add_label, csv_rows, decimal_value, iri, iso_date, json_records, name_lang, new_graph, postcode, require,
+    DCTERMS,
+    LOCNNS,
+    ORGNS,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SCHEMANS,
+    THCM,
+    XSD,
+    BadInput,
+    ImportReport,
+    Provenance,
+    Row,
+    add_label,
+    csv_rows,
+    decimal_value,
+    iri,
+    iso_date,
+    json_records,
+    name_lang,
+    new_graph,
+    postcode,
+    require,
 )
 from .resolve import Resolver
 

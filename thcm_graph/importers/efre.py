@@ -18,8 +18,26 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 
 from .base import (
-    DCTERMS, OWL, PROV, RDF, RDFS, THCM, XSD, BadInput, ImportReport, LOCNNS, ORGNS, Provenance, Row, add_label,
-    csv_rows, german_date, german_decimal, iri, new_graph, postcode,
+    DCTERMS,
+    LOCNNS,
+    ORGNS,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    THCM,
+    XSD,
+    BadInput,
+    ImportReport,
+    Provenance,
+    Row,
+    add_label,
+    csv_rows,
+    german_date,
+    german_decimal,
+    iri,
+    new_graph,
+    postcode,
 )
 from .resolve import Resolver, cluster
 
@@ -149,7 +167,8 @@ def _operation_2014(g: Graph, row: Row, path: Path, src: URIRef, actor: URIRef, 
         if text.strip():
             d = german_date(text, path=path, line=row.line, column=column)
             g.add((project, URIRef(f"https://schema.org/{prop}"), Literal(d, datatype=XSD.date)))
-    g.add((project, THCM.totalCost, Literal(german_decimal(cost, path=path, line=row.line, column="total eligible expenditure"), datatype=XSD.decimal)))
+    amount = german_decimal(cost, path=path, line=row.line, column="total eligible expenditure")
+    g.add((project, THCM.totalCost, Literal(amount, datatype=XSD.decimal)))
     m = re.fullmatch(r"\s*(\d+(?:,\d+)?)\s*%\s*", rate)
     if not m:
         raise BadInput(path, row.line, "union co-financing rate", f"expected a percentage like 80%, found {rate!r}")

@@ -17,7 +17,7 @@ from xml.etree import ElementTree as ET
 
 from rdflib import Graph, Literal, URIRef
 
-from .base import DCTERMS, PROV, RDF, RDFS, SKOS, BadInput, ImportReport, LOCNNS, Provenance, Row, csv_rows, iri, new_graph
+from .base import DCTERMS, LOCNNS, PROV, RDF, RDFS, SKOS, BadInput, ImportReport, Provenance, Row, csv_rows, iri, new_graph
 from .resolve import Resolver
 
 NUTS_IRI = "http://data.europa.eu/nuts/code/"
@@ -60,7 +60,10 @@ def read_xlsx(path: Path, sheet: str = SHEET) -> list[Row]:
         cells: dict[int, str] = {}
         for c in r.findall("m:c", _NS):
             v = c.find("m:v", _NS)
-            text = "".join(t.text or "" for t in c.iter(f"{{{_NS['m']}}}t")) if c.get("t") == "inlineStr" else (v.text if v is not None else "")
+            if c.get("t") == "inlineStr":
+                text = "".join(t.text or "" for t in c.iter(f"{{{_NS['m']}}}t"))
+            else:
+                text = (v.text or "") if v is not None else ""
             if c.get("t") == "s" and text:
                 text = strings[int(text)]
             cells[_col(str(c.get("r")))] = (text or "").strip()
@@ -93,7 +96,8 @@ def provenance(path: Path) -> Provenance:
         return Provenance("nuts", path, "NUTS 2021 classification (NUTS & SR 2021)", "Eurostat",
                           "kyleichan/eu-covid-r @ 98ef81ed: NUTS2021.xlsx")
     return Provenance("nuts", path, "GISCO postcode to NUTS 2021 correspondence, Germany (pc2020_DE_NUTS-2021_v3.0)",
-                      "Eurostat GISCO", "marcwie/corona-data-donation-who5-and-vitals @ 1901173c: data/00_external/pc2020_DE_NUTS-2021_v3.0.csv")
+                      "Eurostat GISCO", "marcwie/corona-data-donation-who5-and-vitals @ 1901173c: "
+                      "data/00_external/pc2020_DE_NUTS-2021_v3.0.csv")
 
 
 def transform(rows: list[Row], path: Path, resolver: Resolver, report: ImportReport, *, skip_bad_rows: bool = False) -> Graph:

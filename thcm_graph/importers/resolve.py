@@ -187,6 +187,7 @@ class Resolver:
     overrides: list[Override] = field(default_factory=list)
     threshold: float = THRESHOLD
     decisions: list[Match] = field(default_factory=list)
+    _index: dict[str, set[int]] | None = field(default=None, repr=False)
 
     @classmethod
     def for_project(cls, data_dir: Path) -> Resolver:
@@ -211,14 +212,14 @@ class Resolver:
                 s = key_score(key, normalise(label), best[0] if best[0] >= self.threshold else self.threshold - 0.05)
                 if s > best[0]:
                     best = (s, cand, label)
-        s, cand, label = best
-        if cand is not None and s >= self.threshold:
-            return self._keep(Match(name, cand.iri, s, f"name similarity {s:.2f} with {label!r}" + (f"; city {city}" if city else "")))
-        return Match(name, None, s, f"best name similarity {s:.2f} below {self.threshold}" if cand else "no candidate")
+        s, found, label = best
+        if found is not None and s >= self.threshold:
+            return self._keep(Match(name, found.iri, s, f"name similarity {s:.2f} with {label!r}" + (f"; city {city}" if city else "")))
+        return Match(name, None, s, f"best name similarity {s:.2f} below {self.threshold}" if found else "no candidate")
 
     def _index_lookup(self, tokens: set[str]) -> list[Candidate]:
         """Blocking: only candidates sharing a distinctive name token (or a squashed key) are scored."""
-        if not hasattr(self, "_index"):
+        if self._index is None:
             index: dict[str, set[int]] = {}
             for i, cand in enumerate(self.candidates):
                 for label in cand.names:

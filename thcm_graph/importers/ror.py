@@ -17,8 +17,22 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 
 from .base import (
-    DCTERMS, OWL, PROV, RDF, SKOS, THCM, BadInput, ImportReport, ORGNS, Provenance, Row, SCHEMANS, add_label, iri,
-    json_records, new_graph,
+    DCTERMS,
+    ORGNS,
+    OWL,
+    PROV,
+    RDF,
+    SCHEMANS,
+    SKOS,
+    THCM,
+    BadInput,
+    ImportReport,
+    Provenance,
+    Row,
+    add_label,
+    iri,
+    json_records,
+    new_graph,
 )
 from .resolve import Resolver
 
@@ -71,7 +85,7 @@ def _names(rec: dict[str, Any]) -> tuple[str, list[tuple[str, str]], list[str]]:
         return display, labels, acronyms
     labels = [(lab["label"], lab.get("iso639") or "") for lab in rec.get("labels", [])]
     labels += [(a, "") for a in rec.get("aliases", [])]
-    return rec["name"], [(rec["name"], "")] + labels, list(rec.get("acronyms", []))
+    return rec["name"], [(rec["name"], ""), *labels], list(rec.get("acronyms", []))
 
 
 def _external_ids(rec: dict[str, Any]) -> list[tuple[str, str]]:
