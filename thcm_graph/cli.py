@@ -146,7 +146,7 @@ def validate(ctx: click.Context, verbose: bool) -> None:
 
 
 @main.command(name="import")
-@click.argument("source", type=click.Choice(["cordis", "efre", "ror", "nace", "nuts"]))
+@click.argument("source", type=click.Choice(["cordis", "efre", "ror", "nace", "nuts", "gepris", "imi"]))
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Read, transform and report; write nothing.")
 @click.option("--report", "report_file", type=click.Path(dir_okay=False), help="Write the import report (JSON) to FILE.")
@@ -155,7 +155,7 @@ def validate(ctx: click.Context, verbose: bool) -> None:
 @click.pass_context
 def import_(ctx: click.Context, source: str, files: tuple[str, ...], dry_run: bool, report_file: str | None,
             skip_bad_rows: bool, then_build: bool) -> None:
-    """Import public data FILES of SOURCE (cordis, efre, ror, nace, nuts) as import graphs.
+    """Import public data FILES of SOURCE (cordis, efre, ror, nace, nuts, gepris, imi) as import graphs.
 
     Each file becomes graph/import-SOURCE-<file-stem>, written to <state_dir>/imports/ and read
     by `thcm build`. Nothing is written unless every file imports (docs/importers.md).

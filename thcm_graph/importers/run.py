@@ -19,11 +19,13 @@ from types import ModuleType
 from rdflib import Graph
 
 from ..errors import InputError
-from . import cordis, efre, nace, nuts, ror
+from . import cordis, efre, gepris, imi, nace, nuts, ror
 from .base import ImportReport, import_graph_name
 from .resolve import Resolver
 
-SOURCES: dict[str, ModuleType] = {"cordis": cordis, "efre": efre, "ror": ror, "nace": nace, "nuts": nuts}
+SOURCES: dict[str, ModuleType] = {
+    "cordis": cordis, "efre": efre, "ror": ror, "nace": nace, "nuts": nuts, "gepris": gepris, "imi": imi,
+}
 
 
 @dataclass
