@@ -16,7 +16,20 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 
 from .base import (
-    DCTERMS, OWL, PROV, RDF, RDFS, THCM, BadInput, ImportReport, ORGNS, Provenance, Row, add_label, iri, json_records,
+    DCTERMS,
+    ORGNS,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    THCM,
+    BadInput,
+    ImportReport,
+    Provenance,
+    Row,
+    add_label,
+    iri,
+    json_records,
     new_graph,
 )
 from .resolve import Resolver, repair_mojibake

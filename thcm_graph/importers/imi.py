@@ -19,8 +19,25 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 
 from .base import (
-    DCTERMS, OWL, PROV, RDF, RDFS, THCM, BadInput, ImportReport, LOCNNS, ORGNS, Provenance, Row, SCHEMANS, add_label, iri,
-    name_lang, new_graph, postcode, read_text,
+    DCTERMS,
+    LOCNNS,
+    ORGNS,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SCHEMANS,
+    THCM,
+    BadInput,
+    ImportReport,
+    Provenance,
+    Row,
+    add_label,
+    iri,
+    name_lang,
+    new_graph,
+    postcode,
+    read_text,
 )
 from .resolve import Resolver, repair_mojibake
 
