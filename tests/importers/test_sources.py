@@ -72,7 +72,7 @@ def test_cordis_projects(resolver: Resolver) -> None:
     assert report.resources["projects"] == 2
     p = URIRef(ID + "project/h2020-785219")
     assert (p, URIRef("https://schema.org/endDate"), Literal("2020-03-31", datatype=XSD.date)) in g
-    assert g.value(p, URIRef(THCM + "ecMaxContribution")) == Literal(Decimal(88000000), datatype=XSD.decimal)
+    assert g.value(p, URIRef(THCM + "ecMaxContribution")).toPython() == Decimal(88000000)
     # defect 9: empty ecSignatureDate is not a date
     assert not list(g.objects(p, URIRef("https://schema.org/dateSigned")))
 
@@ -268,3 +268,65 @@ def test_malformed_json_and_missing_field(tmp_path: Path, resolver: Resolver) ->
     path.write_text(text.replace('"ecContribution": 101058.75,', '"ecContribution": "viel",', 1), encoding="utf-8")
     with pytest.raises(BadInput, match="expected an amount"):
         cordis.transform(cordis.read(path), path, resolver, ImportReport("cordis"))
+
+
+# --- DFG GEPRIS, IMI -----------------------------------------------------------------------------
+
+def test_gepris_defects(resolver: Resolver) -> None:
+    from thcm_graph.importers import gepris
+
+    g, report = run(gepris, SHARED / "dfg_gepris_fubhcc" / "geo_data_continents_thueringen.json", resolver)
+    assert report.rows_read == 441 and report.resources["participations"] == 508 and report.resources["organisations"] == 63
+    matched = {m["record"]: m["target"] for m in report.matches}
+    # defect 1: sub-units stay separate actors; only the body reaches the curated FSU / TU Ilmenau
+    assert matched.get(ID + "org/dfg-10363") == ID + "org/fsu" and ID + "org/dfg-13936" not in matched
+    assert matched.get(ID + "org/dfg-10361") == ID + "org/tu-ilmenau" and ID + "org/dfg-13917" not in matched
+    # defect 2: the Leipzig iDiv name with "Jena" is never matched (override "-")
+    assert ID + "org/dfg-243359270" not in matched
+    # defect 5: the project id repeated per institution gives one project; floats like 268853.0 are accepted
+    assert len(set(g.subjects(RDF.type, URIRef(THCM + "FundedProject")))) == 441
+    # defect 6: the four duplicate-looking projects are kept as four
+    assert all((URIRef(ID + f"project/dfg-{p}"), None, None) in g for p in (78189773, 78189991, 78190011, 78190053))
+
+
+def test_gepris_float_ids_and_bad_lists(tmp_path: Path, resolver: Resolver) -> None:
+    from thcm_graph.importers import gepris
+
+    path = tmp_path / "geo.json"
+    path.write_text('[{"institution_ids":[10361.0],"names":["Technische Universität Ilmenau"],"id":[268853.0],"continents":["Europe"]}]\n')
+    g, _ = run(gepris, path, resolver)
+    assert (URIRef(ID + "project/dfg-268853"), None, None) in g
+    path.write_text('[{"institution_ids":[1, 2],"names":["A"],"id":[3, 3],"continents":[]}]\n')
+    with pytest.raises(BadInput, match="column 'names': expected as many names as institution_ids"):
+        gepris.read(path)
+
+
+def test_imi_defects(resolver: Resolver) -> None:
+    from thcm_graph.importers import imi
+
+    g, report = run(imi, SHARED / "imi_project_navigator" / "markers_thueringen_projects.js", resolver)
+    assert report.rows_read == 116  # defect 1: BOM, Python-repr dicts and ','-only lines read
+    zeiss = URIRef(ID + "org/imi-915992050")
+    assert g.value(zeiss, SKOS.prefLabel) == Literal("CARL ZEISS MEDITEC AG", lang="de")
+    homepages = {str(o) for o in g.objects(None, URIRef("http://xmlns.com/foaf/0.1/homepage"))}
+    assert "http://" not in homepages  # defect 3
+    full = {str(o) for o in g.objects(None, URIRef(LOCN + "fullAddress"))}
+    assert "Bachstraße 18, 07743, Jena, DE" in full  # defect 4
+    assert "07743" in {str(o) for o in g.objects(None, URIRef(LOCN + "postCode"))}  # defect 6
+    assert "GB" in {str(o) for o in g.objects(None, URIRef("https://schema.org/addressCountry"))} and "UK" not in {
+        str(o) for o in g.objects(None, URIRef("https://schema.org/addressCountry"))}
+    pg, preport = run(imi, SHARED / "imi_project_navigator" / "participants_thueringen.js", resolver)
+    assert preport.resources == {"projects": 5, "participations": 129}
+    assert not list(pg.objects(None, URIRef(THCM + "participationRole")))  # defect 7: the source gives no roles
+
+
+# --- golden file ------------------------------------------------------------------------------------
+
+def test_cordis_golden_file(resolver: Resolver) -> None:
+    """The first five CORDIS records against a reviewed expected graph, compared as graphs."""
+    from rdflib.compare import isomorphic
+
+    path = SHARED / "cordis_format_samples" / "h2020_organization_first5.json"
+    g, _ = run(cordis, path, resolver)
+    expected = Graph().parse(Path(__file__).parent / "cordis" / "first5" / "expected.ttl")
+    assert isomorphic(g, expected)

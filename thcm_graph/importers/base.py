@@ -336,3 +336,10 @@ def iso_date(value: object, *, path: Path, line: int, column: str) -> date | Non
         return date.fromisoformat(str(value)[:10])
     except ValueError:
         raise BadInput(path, line, column, f"expected a date YYYY-MM-DD, found {value!r}") from None
+
+
+def decimal_literal(amount: Decimal) -> Literal:
+    """An xsd:decimal literal in canonical lexical form (``373758`` → ``"373758.0"``), so a Turtle
+    round trip gives the same term."""
+    text = format(amount, "f")
+    return Literal(text if "." in text else text + ".0", datatype=XSD.decimal)

@@ -31,6 +31,7 @@ from .base import (
     Row,
     add_label,
     csv_rows,
+    decimal_literal,
     decimal_value,
     iri,
     iso_date,
@@ -128,7 +129,7 @@ def _organisation_row(g: Graph, row: Row, path: Path, src: URIRef, resolver: Res
     if own not in set(g.subjects(RDF.type, None)):
         g.add((own, RDF.type, ACTIVITY_CLASS.get(str(v.get("activityType")), ORGNS.Organization)))
         add_label(g, own, name, name_lang(country))
-        if v.get("shortName"):
+        if v.get("shortName") and str(v["shortName"]).strip() != name:
             add_label(g, own, str(v["shortName"]), name_lang(country), pref=False)
         g.add((own, DCTERMS.identifier, Literal(f"PIC {pic}")))
         g.add((own, SCHEMANS.addressCountry, Literal(country)))
@@ -164,7 +165,7 @@ def _organisation_row(g: Graph, row: Row, path: Path, src: URIRef, resolver: Res
     g.add((part, THCM.participant, participant))
     g.add((part, THCM.participationRole, Literal(str(v["role"]))))
     if amount is not None:
-        g.add((part, THCM.ecContribution, Literal(amount, datatype=XSD.decimal)))
+        g.add((part, THCM.ecContribution, decimal_literal(amount)))
     g.add((part, PROV.wasDerivedFrom, src))
     g.add((part, THCM.locator, where))
     report.count("participations")
@@ -185,7 +186,7 @@ def _project_row(g: Graph, row: Row, path: Path, src: URIRef, report: ImportRepo
     for column in ("totalCost", "ecMaxContribution"):
         amount = decimal_value(v.get(column), path=path, line=row.line, column=column)
         if amount is not None:
-            g.add((project, THCM[column], Literal(amount, datatype=XSD.decimal)))
+            g.add((project, THCM[column], decimal_literal(amount)))
     g.add((project, THCM.programme, Literal(programme)))
     if v.get("fundingScheme"):
         g.add((project, THCM.fundingScheme, Literal(str(v["fundingScheme"]))))

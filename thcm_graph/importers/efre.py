@@ -33,6 +33,7 @@ from .base import (
     Row,
     add_label,
     csv_rows,
+    decimal_literal,
     german_date,
     german_decimal,
     iri,
@@ -168,11 +169,11 @@ def _operation_2014(g: Graph, row: Row, path: Path, src: URIRef, actor: URIRef, 
             d = german_date(text, path=path, line=row.line, column=column)
             g.add((project, URIRef(f"https://schema.org/{prop}"), Literal(d, datatype=XSD.date)))
     amount = german_decimal(cost, path=path, line=row.line, column="total eligible expenditure")
-    g.add((project, THCM.totalCost, Literal(amount, datatype=XSD.decimal)))
+    g.add((project, THCM.totalCost, decimal_literal(amount)))
     m = re.fullmatch(r"\s*(\d+(?:,\d+)?)\s*%\s*", rate)
     if not m:
         raise BadInput(path, row.line, "union co-financing rate", f"expected a percentage like 80%, found {rate!r}")
-    g.add((project, THCM.coFinancingRate, Literal(Decimal(m[1].replace(",", ".")) / 100, datatype=XSD.decimal)))
+    g.add((project, THCM.coFinancingRate, decimal_literal(Decimal(m[1].replace(",", ".")) / 100)))
     code = postcode(pc)
     if pc.strip() and code is None:
         raise BadInput(path, row.line, "operation postcode", f"expected a German postcode (4-5 digits), found {pc!r}")
@@ -210,6 +211,6 @@ def _operation_2007(g: Graph, row: Row, path: Path, src: URIRef, actor: URIRef, 
     g.add((project, THCM.locator, where))
     part = _participation(g, project, actor, src, where)
     if granted_amount:  # "0,00" means "no amount" in this list
-        g.add((part, THCM.ecContribution, Literal(granted_amount, datatype=XSD.decimal)))
+        g.add((part, THCM.ecContribution, decimal_literal(granted_amount)))
     report.count("projects")
     report.count("participations")
