@@ -330,3 +330,22 @@ def test_cordis_golden_file(resolver: Resolver) -> None:
     g, _ = run(cordis, path, resolver)
     expected = Graph().parse(Path(__file__).parent / "cordis" / "first5" / "expected.ttl")
     assert isomorphic(g, expected)
+
+
+def test_postcodes_outside_the_gazetteer_and_bad_vat_are_reported(resolver: Resolver) -> None:
+    rows = nuts.read(SHARED / "nuts" / "pc2020_DE_NUTS-2021_v3.0.csv")
+    known = {r.values["CODE"] for r in rows}
+    path = SHARED / "cordis_format_samples" / "h2020_semiconductor_ev_organization.json"
+    report = ImportReport("cordis")
+    g = cordis.transform(cordis.read(path), path, resolver, report, gazetteer=known)
+    # CORDIS defect 3: FSU Jena's 4067 is not a German postcode
+    assert any("postcode 4067 of" in n and "FRIEDRICH-SCHILLER-UNIVERSITAT JENA" in n for n in report.notes)
+    # CORDIS defect 8: Lufthansa Technik's 10-digit VAT id is reported and not stated
+    assert any("DE8117115450" in n and "malformed" in n for n in report.notes)
+    assert Literal("VAT DE8117115450") not in set(g.objects(None, None))
+    # EFRE 2014-20 defect 12: 11 operations with postcodes missing from the GISCO list
+    path = SHARED / "efre_thueringen" / "efre_2014_2020_vorhaben_20160630.csv"
+    report = ImportReport("efre")
+    efre.transform(efre.read(path), path, resolver, report, gazetteer=known)
+    missing = [n for n in report.notes if "not in the GISCO postcode list" in n]
+    assert len(missing) == 11 and any(":306:" in n and "98704" in n for n in missing)

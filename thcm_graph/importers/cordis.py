@@ -10,6 +10,7 @@ README): empty ``nutsCode``; numeric ``postCode`` without its leading zero (rest
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -94,8 +95,13 @@ def project_iri(programme: str, pid: object) -> URIRef:
     return iri("project", programme or "h2020", str(pid))
 
 
-def transform(rows: list[Row], path: Path, resolver: Resolver, report: ImportReport, *, skip_bad_rows: bool = False) -> Graph:
-    """The import graph of one CORDIS file (pure apart from recording into ``report``)."""
+def transform(rows: list[Row], path: Path, resolver: Resolver, report: ImportReport, *, skip_bad_rows: bool = False,
+              gazetteer: set[str] | None = None) -> Graph:
+    """The import graph of one CORDIS file (pure apart from recording into ``report``).
+
+    ``gazetteer``: the known German postcodes (from an imported GISCO file); a German postcode
+    outside it is reported (README defect 3: FSU Jena has ``4067``).
+    """
     g = new_graph()
     prov = provenance(path)
     src = prov.add_to(g)
@@ -103,7 +109,7 @@ def transform(rows: list[Row], path: Path, resolver: Resolver, report: ImportRep
     for row in rows:
         try:
             if kind == "organization":
-                _organisation_row(g, row, path, src, resolver, report)
+                _organisation_row(g, row, path, src, resolver, report, gazetteer)
             else:
                 _project_row(g, row, path, src, report)
         except BadInput as exc:
@@ -113,7 +119,8 @@ def transform(rows: list[Row], path: Path, resolver: Resolver, report: ImportRep
     return g
 
 
-def _organisation_row(g: Graph, row: Row, path: Path, src: URIRef, resolver: Resolver, report: ImportReport) -> None:
+def _organisation_row(g: Graph, row: Row, path: Path, src: URIRef, resolver: Resolver, report: ImportReport,
+                      gazetteer: set[str] | None = None) -> None:
     v = row.values
     where = Literal(f"{path.name}:{row.line}")
     amount = decimal_value(v["ecContribution"], path=path, line=row.line, column="ecContribution")
@@ -136,6 +143,14 @@ def _organisation_row(g: Graph, row: Row, path: Path, src: URIRef, resolver: Res
         g.add((own, PROV.wasDerivedFrom, src))
         g.add((own, THCM.locator, where))
         pc = postcode(v["postCode"]) if country == "DE" else None
+        if pc and gazetteer is not None and pc not in gazetteer:
+            report.notes.append(f"{path.name}:{row.line}: postcode {v['postCode']!r} of {name} ({v.get('city')}) is not a "
+                                "German postcode in the GISCO list; kept as printed, no district derived")
+        vat = str(v.get("vatNumber") or "")
+        if vat and country == "DE" and not re.fullmatch(r"DE\d{9}", vat):
+            report.notes.append(f"{path.name}:{row.line}: VAT number {vat!r} of {name} is malformed (DE + 9 digits); not stated")
+        elif vat:
+            g.add((own, DCTERMS.identifier, Literal(f"VAT {vat}")))
         if pc or v.get("city"):
             site, address = iri("place", "site-cordis", pic), iri("place", "address-cordis", pic)
             g.add((own, ORGNS.hasSite, site))
@@ -188,6 +203,11 @@ def _project_row(g: Graph, row: Row, path: Path, src: URIRef, report: ImportRepo
         if amount is not None:
             g.add((project, THCM[column], decimal_literal(amount)))
     g.add((project, THCM.programme, Literal(programme)))
+    if v.get("legalBasis"):  # the programme part (e.g. H2020-EU.1.2.); empty in the shipped extract
+        g.add((project, THCM.programme, Literal(str(v["legalBasis"]))))
+    for column in ("topics", "subCall"):
+        if v.get(column):
+            g.add((project, DCTERMS.subject, Literal(str(v[column]))))
     if v.get("fundingScheme"):
         g.add((project, THCM.fundingScheme, Literal(str(v["fundingScheme"]))))
     g.add((project, PROV.wasDerivedFrom, src))

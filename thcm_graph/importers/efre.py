@@ -93,7 +93,8 @@ def clean_name(text: str) -> str:
     return " ".join(text.split()).lstrip("- ").strip() or text.strip()
 
 
-def transform(rows: list[Row], path: Path, resolver: Resolver, report: ImportReport, *, skip_bad_rows: bool = False) -> Graph:
+def transform(rows: list[Row], path: Path, resolver: Resolver, report: ImportReport, *, skip_bad_rows: bool = False,
+              gazetteer: set[str] | None = None) -> Graph:
     g = new_graph()
     prov = provenance(path)
     src = prov.add_to(g)
@@ -111,7 +112,7 @@ def transform(rows: list[Row], path: Path, resolver: Resolver, report: ImportRep
             seen[digest] = row.line
             actor = _actor(g, reps[name], name, src, resolver, report, actors, path, row, period)
             if period == "2014-2020":
-                _operation_2014(g, row, path, src, actor, report)
+                _operation_2014(g, row, path, src, actor, report, gazetteer)
             else:
                 _operation_2007(g, row, path, src, actor, report, digest)
         except BadInput as exc:
@@ -154,7 +155,8 @@ def _participation(g: Graph, project: URIRef, actor: URIRef, src: URIRef, where:
     return part
 
 
-def _operation_2014(g: Graph, row: Row, path: Path, src: URIRef, actor: URIRef, report: ImportReport) -> None:
+def _operation_2014(g: Graph, row: Row, path: Path, src: URIRef, actor: URIRef, report: ImportReport,
+                    gazetteer: set[str] | None = None) -> None:
     v = list(row.values.values())
     (_, op_id, summary, start, end, cost, rate, pc, _country, category) = v
     where = Literal(f"{path.name}:{row.line}")
@@ -177,6 +179,8 @@ def _operation_2014(g: Graph, row: Row, path: Path, src: URIRef, actor: URIRef, 
     code = postcode(pc)
     if pc.strip() and code is None:
         raise BadInput(path, row.line, "operation postcode", f"expected a German postcode (4-5 digits), found {pc!r}")
+    if code and gazetteer is not None and code not in gazetteer:
+        report.notes.append(f"{path.name}:{row.line}: postcode {code} is not in the GISCO postcode list; no district derived")
     if code:
         site, address = iri("place", "site-efre", op_id), iri("place", "address-efre", op_id)
         g.add((project, URIRef("https://schema.org/location"), site))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -63,7 +64,8 @@ def run_import(source: str, files: list[Path], *, data_dir: Path, imports_dir: P
         rows = module.read(path)
         report = ImportReport(source, [str(path)], rows_read=len(rows))
         on_progress(f"transforming {len(rows)} records of {path.name}")
-        graph = module.transform(rows, path, resolver, report, skip_bad_rows=skip_bad_rows)
+        extra = {"gazetteer": gazetteer(imports_dir)} if source in ("cordis", "efre") else {}
+        graph = module.transform(rows, path, resolver, report, skip_bad_rows=skip_bad_rows, **extra)
         report.count("triples", len(graph))
         results.append((path, ntriples(graph), report))
     outcome = ImportOutcome([r for _, _, r in results])
@@ -81,6 +83,17 @@ def run_import(source: str, files: list[Path], *, data_dir: Path, imports_dir: P
         os.replace(tmp, target)  # atomic: a reader sees the old or the new graph, never a part
         outcome.written.append(target)
     return outcome
+
+
+def gazetteer(imports_dir: Path) -> set[str] | None:
+    """German postcodes of an imported GISCO postcode file (``thcm import nuts pc2020_DE_….csv``), if any."""
+    files = sorted(imports_dir.glob("import-nuts-pc*.nt")) if imports_dir.is_dir() else []
+    if not files:
+        return None
+    codes: set[str] = set()
+    for path in files:
+        codes |= set(re.findall(r'<http://www\.w3\.org/ns/locn#postCode> "(\d{5})"', path.read_text(encoding="utf-8")))
+    return codes
 
 
 def write_report(outcome: ImportOutcome, path: Path) -> None:
