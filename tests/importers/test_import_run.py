@@ -84,3 +84,16 @@ def test_cli_reports_file_line_and_column(project: Settings, tmp_path: Path, mon
     result = CliRunner().invoke(main, ["import", "cordis", str(CORDIS[1]), "--dry-run", "--report", str(report)])
     assert result.exit_code == 0, result.output
     assert "dry run: nothing written" in result.output and '"rows_read": 2' in report.read_text(encoding="utf-8")
+
+
+def test_cli_import_with_build_publishes_the_import_graph(project: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    from thcm_graph.store import open_published
+
+    monkeypatch.setenv("THCM_PROJECT_DIR", str(project.project_dir))
+    monkeypatch.setenv("THCM_STATE_DIR", str(project.state_path))
+    result = CliRunner().invoke(main, ["import", "cordis", *map(str, CORDIS), "--build"])
+    assert result.exit_code == 0, result.output
+    assert "published build" in result.output
+    store, publication = open_published(project)
+    assert "https://w3id.org/thcm/graph/import-cordis-organization" in publication.manifest["graphs"]
+    del store
