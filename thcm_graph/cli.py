@@ -160,18 +160,25 @@ def import_(ctx: click.Context, source: str, files: tuple[str, ...], dry_run: bo
     Each file becomes graph/import-SOURCE-<file-stem>, written to <state_dir>/imports/ and read
     by `thcm build`. Nothing is written unless every file imports (docs/importers.md).
     """
+    from collections.abc import Callable
     from pathlib import Path
 
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from .importers.run import run_import, write_report
 
     settings = _settings(ctx)
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True) as bar:
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True) as bar:
         task = bar.add_task(f"importing {source}", total=None)
+
+        def on_file(name: str, records: int) -> Callable[[], None]:
+            bar.update(task, description=f"transforming {name}", total=records, completed=0)
+            return lambda: bar.advance(task)
+
         outcome = run_import(source, [Path(f) for f in files], data_dir=settings.data_path,
                              imports_dir=settings.state_path / "imports", dry_run=dry_run, skip_bad_rows=skip_bad_rows,
-                             on_progress=lambda message: bar.update(task, description=message))
+                             on_progress=lambda message: bar.update(task, description=message), on_file=on_file)
     for report in outcome.reports:
         out.print(escape(report.summary()))
         for skipped in report.skipped:

@@ -87,6 +87,12 @@ class ImportReport:
     skipped: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     matches: list[dict[str, Any]] = field(default_factory=list)
+    #: called once per record a transform handles (drives the progress bar of ``thcm import``)
+    on_record: Any = field(default=None, repr=False, compare=False)
+
+    def tick(self) -> None:
+        if self.on_record is not None:
+            self.on_record()
 
     def count(self, kind: str, n: int = 1) -> None:
         self.resources[kind] = self.resources.get(kind, 0) + n

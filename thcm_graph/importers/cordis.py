@@ -107,6 +107,7 @@ def transform(rows: list[Row], path: Path, resolver: Resolver, report: ImportRep
     src = prov.add_to(g)
     kind = kind_of(path)
     for row in rows:
+        report.tick()
         try:
             if kind == "organization":
                 _organisation_row(g, row, path, src, resolver, report, gazetteer)

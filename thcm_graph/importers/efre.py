@@ -104,6 +104,7 @@ def transform(rows: list[Row], path: Path, resolver: Resolver, report: ImportRep
     actors: dict[str, URIRef] = {}
     seen: dict[str, int] = {}
     for row, name in zip(rows, names, strict=True):
+        report.tick()
         try:
             digest = hashlib.sha1("\x1f".join(map(str, row.values.values())).encode()).hexdigest()[:12]
             if digest in seen:

@@ -65,6 +65,7 @@ def transform(rows: list[Row], path: Path, resolver: Resolver, report: ImportRep
     src = provenance(path).add_to(g)
     orgs: dict[int, URIRef] = {}
     for row in rows:
+        report.tick()
         try:
             ids = {_int_id(v, path, row.line, "id") for v in row.values["id"]}
             if len(ids) != 1:

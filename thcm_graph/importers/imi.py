@@ -91,6 +91,7 @@ def transform(rows: list[Row], path: Path, resolver: Resolver, report: ImportRep
     if kind_of(path) == "participants":
         # participants name organisations by id; the markers import describes them (same IRIs)
         for row in rows:
+            report.tick()
             acronym = str(row.values["name"])
             project = iri("project", "imi", acronym)
             where = Literal(f"{path.name}:{row.line}")
@@ -110,6 +111,7 @@ def transform(rows: list[Row], path: Path, resolver: Resolver, report: ImportRep
                 report.count("participations")
         return g
     for row in rows:
+        report.tick()
         v = row.values
         pic = v["id"]
         name = " ".join(repair_mojibake(str(v["name"])).split())

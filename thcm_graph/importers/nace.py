@@ -42,6 +42,7 @@ def transform(rows: list[Row], path: Path, resolver: Resolver, report: ImportRep
     g.add((SCHEME, PROV.wasDerivedFrom, src))
     report.count("concept schemes")
     for row in rows:
+        report.tick()
         v = row.values
         code = v["code"].strip()
         c = iri("field", "nace", code.replace(".", "-"))

@@ -106,6 +106,7 @@ def transform(rows: list[Row], path: Path, resolver: Resolver, report: ImportRep
     src = provenance(path).add_to(g)
     if path.suffix.lower() != ".xlsx":
         for row in rows:
+            report.tick()
             code, nuts3 = row.values["CODE"], row.values["NUTS3"]
             place = iri("place", "postcode-de", code)
             g.add((place, RDF.type, DCTERMS.Location))
@@ -118,6 +119,7 @@ def transform(rows: list[Row], path: Path, resolver: Resolver, report: ImportRep
     g.add((SCHEME, SKOS.prefLabel, Literal("NUTS 2021", lang="en")))
     g.add((SCHEME, PROV.wasDerivedFrom, src))
     for row in rows:
+        report.tick()
         v = row.values
         code = v["Code 2021"]
         if not re.fullmatch(r"[A-Z]{2}[0-9A-Z]{0,3}", code):

@@ -112,6 +112,7 @@ def transform(rows: list[Row], path: Path, resolver: Resolver, report: ImportRep
     present = {str(r.values["id"]) for r in rows if r.values.get("status") != "withdrawn"}
     subjects: dict[str, URIRef] = {}
     for row in rows:
+        report.tick()
         rec = row.values
         rid = str(rec["id"])
         if rec.get("status") == "withdrawn":

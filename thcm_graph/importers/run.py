@@ -50,8 +50,12 @@ def ntriples(graph: Graph) -> bytes:
 
 
 def run_import(source: str, files: list[Path], *, data_dir: Path, imports_dir: Path, dry_run: bool = False,
-               skip_bad_rows: bool = False, on_progress: Callable[[str], None] = lambda _: None) -> ImportOutcome:
-    """Import ``files`` of ``source``; raise :class:`InputError` (nothing written) on bad input."""
+               skip_bad_rows: bool = False, on_progress: Callable[[str], None] = lambda _: None,
+               on_file: Callable[[str, int], Callable[[], None]] | None = None) -> ImportOutcome:
+    """Import ``files`` of ``source``; raise :class:`InputError` (nothing written) on bad input.
+
+    ``on_file(name, records)`` may return a callback that is called once per record (progress bar).
+    """
     if source not in SOURCES:
         raise InputError(f"unknown source {source!r}; sources are: {', '.join(SOURCES)}")
     module = SOURCES[source]
@@ -63,6 +67,8 @@ def run_import(source: str, files: list[Path], *, data_dir: Path, imports_dir: P
         on_progress(f"reading {path.name}")
         rows = module.read(path)
         report = ImportReport(source, [str(path)], rows_read=len(rows))
+        if on_file is not None:
+            report.on_record = on_file(path.name, len(rows))
         on_progress(f"transforming {len(rows)} records of {path.name}")
         extra = {"gazetteer": gazetteer(imports_dir)} if source in ("cordis", "efre") else {}
         graph = module.transform(rows, path, resolver, report, skip_bad_rows=skip_bad_rows, **extra)
