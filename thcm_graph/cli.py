@@ -151,7 +151,8 @@ def validate(ctx: click.Context, verbose: bool) -> None:
 @click.option("--dry-run", is_flag=True, help="Read, transform and report; write nothing.")
 @click.option("--report", "report_file", type=click.Path(dir_okay=False), help="Write the import report (JSON) to FILE.")
 @click.option("--skip-bad-rows", is_flag=True, help="Skip rows that do not import (each listed in the report) instead of failing.")
-@click.option("--build", "then_build", is_flag=True, help="Publish a new build afterwards (thcm build --no-analysis).")
+@click.option("--build", "then_build", is_flag=True,
+              help="Publish a new build afterwards (thcm build --no-analysis); if it fails, the import is undone.")
 @click.pass_context
 def import_(ctx: click.Context, source: str, files: tuple[str, ...], dry_run: bool, report_file: str | None,
             skip_bad_rows: bool, then_build: bool) -> None:
@@ -165,7 +166,7 @@ def import_(ctx: click.Context, source: str, files: tuple[str, ...], dry_run: bo
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from .importers.run import run_import, write_report
+    from .importers.run import rollback, run_import, write_report
 
     settings = _settings(ctx)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -195,7 +196,12 @@ def import_(ctx: click.Context, source: str, files: tuple[str, ...], dry_run: bo
     if then_build and not dry_run:
         from .build import build as run_build
 
-        result = run_build(settings, on_stage=_stage)
+        try:
+            result = run_build(settings, on_stage=_stage)
+        except Exception:
+            rollback(outcome)  # the import graphs that broke the build are taken back out
+            err.print("the build failed: the import graphs were put back as they were", style="yellow")
+            raise
         out.print(f"published build {result.build_id}")
 
 

@@ -97,3 +97,14 @@ def test_cli_import_with_build_publishes_the_import_graph(project: Settings, mon
     store, publication = open_published(project)
     assert "https://w3id.org/thcm/graph/import-cordis-organization" in publication.manifest["graphs"]
     del store
+
+
+def test_cli_import_with_failing_build_is_undone(project: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """IMI participants alone name organisations nobody describes: the build fails, the import is taken back."""
+    monkeypatch.setenv("THCM_PROJECT_DIR", str(project.project_dir))
+    monkeypatch.setenv("THCM_STATE_DIR", str(project.state_path))
+    participants = SHARED / "imi_project_navigator" / "participants_thueringen.js"
+    result = CliRunner().invoke(main, ["import", "imi", str(participants), "--build"])
+    assert result.exit_code == 1
+    assert "the import graphs were put back" in result.output
+    assert not (imports(project) / "import-imi-participants-thueringen.nt").exists()

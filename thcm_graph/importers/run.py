@@ -36,6 +36,8 @@ class ImportOutcome:
     reports: list[ImportReport]
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
+    #: the bytes each written file had before (None: it did not exist), for :func:`rollback`
+    previous: dict[Path, bytes | None] = field(default_factory=dict, repr=False)
 
     def as_dict(self) -> dict[str, object]:
         return {"reports": [r.as_dict() for r in self.reports], "written": [str(p) for p in self.written],
@@ -83,12 +85,23 @@ def run_import(source: str, files: list[Path], *, data_dir: Path, imports_dir: P
         if target.is_file() and target.read_bytes() == data:
             outcome.unchanged.append(target)
             continue
+        outcome.previous[target] = target.read_bytes() if target.is_file() else None
         fd, tmp = tempfile.mkstemp(dir=imports_dir, prefix=".tmp-", suffix=".nt")
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, target)  # atomic: a reader sees the old or the new graph, never a part
         outcome.written.append(target)
     return outcome
+
+
+def rollback(outcome: ImportOutcome) -> None:
+    """Put back the graph files an import replaced (used when the build after ``--build`` fails)."""
+    for target, data in outcome.previous.items():
+        if data is None:
+            target.unlink(missing_ok=True)
+        else:
+            target.write_bytes(data)
+    outcome.written.clear()
 
 
 def gazetteer(imports_dir: Path) -> set[str] | None:
