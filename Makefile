@@ -11,7 +11,7 @@ PORT   ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv virtuoso bench-remote build validate run serve lint test test-fast bench stats dumps clean distclean assets optional-assets browser
+.PHONY: help venv virtuoso bench-remote build import validate run serve lint test test-fast bench stats dumps clean distclean assets optional-assets browser
 
 help:  ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -57,6 +57,24 @@ browser:  ## install Debian's chromium + chromium-driver for the browser tests (
 	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
 
 build: $(STAMP)  ## parse, entail, validate and publish data/ into var/ (atomic)
+	$(THCM) build
+
+SHARED_DATA ?= ../shared/data
+
+import: $(STAMP)  ## import every file of $(SHARED_DATA) into var/imports/, then build (slow: ~3 min with the analysis)
+	$(THCM) import nuts $(SHARED_DATA)/nuts/NUTS2021.xlsx $(SHARED_DATA)/nuts/pc2020_DE_NUTS-2021_v3.0.csv
+	$(THCM) import cordis $(SHARED_DATA)/cordis_h2020/organization.json $(SHARED_DATA)/cordis_h2020/project.json \
+		$(SHARED_DATA)/cordis_format_samples/h2020_semiconductor_ev_organization.json \
+		$(SHARED_DATA)/cordis_format_samples/h2020_semiconductor_ev_project.json \
+		$(SHARED_DATA)/cordis_format_samples/h2020_organization_first5.json \
+		$(SHARED_DATA)/cordis_format_samples/h2020_project_first2.json
+	$(THCM) import efre $(SHARED_DATA)/efre_thueringen/efre_2014_2020_vorhaben_20160630.csv \
+		$(SHARED_DATA)/efre_thueringen/efre_2007_2013_beguenstigte.csv
+	$(THCM) import ror $(SHARED_DATA)/ror/ror_v1_thueringen.json $(SHARED_DATA)/ror/ror_v2_thueringen.json
+	$(THCM) import nace $(SHARED_DATA)/nace/nacecodes.csv
+	$(THCM) import gepris $(SHARED_DATA)/dfg_gepris_fubhcc/geo_data_continents_thueringen.json
+	$(THCM) import imi $(SHARED_DATA)/imi_project_navigator/markers_thueringen_projects.js \
+		$(SHARED_DATA)/imi_project_navigator/participants_thueringen.js
 	$(THCM) build
 
 validate: $(STAMP)  ## check data/ against the shapes without publishing

@@ -146,6 +146,66 @@ def validate(ctx: click.Context, verbose: bool) -> None:
               f"{len(checked.report.notes)} notes, {len(checked.conflicts)} conflicting figures kept")
 
 
+@main.command(name="import")
+@click.argument("source", type=click.Choice(["cordis", "efre", "ror", "nace", "nuts", "gepris", "imi"]))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Read, transform and report; write nothing.")
+@click.option("--report", "report_file", type=click.Path(dir_okay=False), help="Write the import report (JSON) to FILE.")
+@click.option("--skip-bad-rows", is_flag=True, help="Skip rows that do not import (each listed in the report) instead of failing.")
+@click.option("--build", "then_build", is_flag=True,
+              help="Publish a new build afterwards (thcm build --no-analysis); if it fails, the import is undone.")
+@click.pass_context
+def import_(ctx: click.Context, source: str, files: tuple[str, ...], dry_run: bool, report_file: str | None,
+            skip_bad_rows: bool, then_build: bool) -> None:
+    """Import public data FILES of SOURCE (cordis, efre, ror, nace, nuts, gepris, imi) as import graphs.
+
+    Each file becomes graph/import-SOURCE-<file-stem>, written to <state_dir>/imports/ and read
+    by `thcm build`. Nothing is written unless every file imports (docs/importers.md).
+    """
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from .importers.run import rollback, run_import, write_report
+
+    settings = _settings(ctx)
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True) as bar:
+        task = bar.add_task(f"importing {source}", total=None)
+
+        def on_file(name: str, records: int) -> Callable[[], None]:
+            bar.update(task, description=f"transforming {name}", total=records, completed=0)
+            return lambda: bar.advance(task)
+
+        outcome = run_import(source, [Path(f) for f in files], data_dir=settings.data_path,
+                             imports_dir=settings.state_path / "imports", dry_run=dry_run, skip_bad_rows=skip_bad_rows,
+                             on_progress=lambda message: bar.update(task, description=message), on_file=on_file)
+    for report in outcome.reports:
+        out.print(escape(report.summary()))
+        for skipped in report.skipped:
+            err.print(f"[yellow]skipped:[/] {escape(skipped)}", markup=True)
+    for path in outcome.written:
+        out.print(f"wrote {path}")
+    for path in outcome.unchanged:
+        out.print(f"unchanged {path}")
+    if dry_run:
+        out.print("dry run: nothing written")
+    if report_file:
+        write_report(outcome, Path(report_file))
+        out.print(f"report in {report_file}")
+    if then_build and not dry_run:
+        from .build import build as run_build
+
+        try:
+            result = run_build(settings, on_stage=_stage)
+        except Exception:
+            rollback(outcome)  # the import graphs that broke the build are taken back out
+            err.print("the build failed: the import graphs were put back as they were", style="yellow")
+            raise
+        out.print(f"published build {result.build_id}")
+
+
 QUERY_FORMATS = ["table", *RESULT_FORMATS, *RDF_FORMATS]
 
 

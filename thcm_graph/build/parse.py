@@ -22,7 +22,9 @@ from ..store import OxigraphStore
 
 GRAPH_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 #: File endings the build reads, and their parser.
-PARSERS = {".ttl": ox.RdfFormat.TURTLE}
+PARSERS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES}
+#: Folders of data/ that hold inputs of other tools, not graph data (entity-resolution overrides).
+NOT_GRAPHS = {"resolution"}
 #: Files in data/ that are documentation, not data.
 IGNORED = {".md", ".txt"}
 
@@ -60,8 +62,12 @@ def display_path(path: Path, root: Path) -> str:
         return str(path)
 
 
-def discover(ontology_dir: Path, data_dir: Path, project_dir: Path) -> list[SourceFile]:
-    """All input files, in a stable order; :class:`InputError` for a misplaced or unknown file."""
+def discover(ontology_dir: Path, data_dir: Path, project_dir: Path, imports_dir: Path | None = None) -> list[SourceFile]:
+    """All input files, in a stable order; :class:`InputError` for a misplaced or unknown file.
+
+    ``imports_dir`` holds the graphs written by ``thcm import``: ``<graph-name>.nt``, one per
+    imported file, each going to the named graph of its file name (see docs/importers.md).
+    """
     if not ontology_dir.is_dir():
         raise InputError(f"ontology folder {ontology_dir} does not exist (set THCM_ONTOLOGY_DIR)")
     if not data_dir.is_dir():
@@ -75,6 +81,8 @@ def discover(ontology_dir: Path, data_dir: Path, project_dir: Path) -> list[Sour
         if path.is_dir() or path.suffix in IGNORED or path.name.startswith("."):
             continue
         relative = path.relative_to(data_dir)
+        if relative.parts[0] in NOT_GRAPHS:
+            continue
         shown = display_path(path, project_dir)
         if path.suffix not in PARSERS:
             problems.append(f"{shown}: unknown file type {path.suffix!r}; the build reads {', '.join(PARSERS)}")
@@ -88,6 +96,10 @@ def discover(ontology_dir: Path, data_dir: Path, project_dir: Path) -> list[Sour
             files.append(SourceFile(path, graph_iri(relative.parts[0]), shown))
     if problems:
         raise InputError("misplaced files in the data folder:\n  " + "\n  ".join(problems))
+    if imports_dir is not None and imports_dir.is_dir():
+        for path in sorted(imports_dir.glob("*.nt")):
+            if GRAPH_NAME.match(path.stem) and path.stem.startswith("import-"):
+                files.append(SourceFile(path, graph_iri(path.stem), display_path(path, project_dir)))
     return files
 
 

@@ -92,7 +92,7 @@ def check(settings: Settings, on_stage: Progress = _noop) -> CheckResult:
     started = time.perf_counter()
 
     on_stage("parsing ontology/ and data/")
-    files = discover(settings.ontology_path, settings.data_path, settings.project_dir)
+    files = discover(settings.ontology_path, settings.data_path, settings.project_dir, settings.state_path / "imports")
     parsed = parse_files(files)
     shape_files = sorted(settings.shapes_path.glob("*.ttl"))
     shapes = load_shapes(settings.shapes_path, display=lambda p: display_path(p, settings.project_dir))
