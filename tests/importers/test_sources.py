@@ -16,7 +16,7 @@ from thcm_graph.importers.base import BadInput, ImportReport
 from thcm_graph.importers.resolve import Resolver
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED = Path("/work/shared/data") if Path("/work/shared/data").is_dir() else REPO.parent / "shared" / "data"
+SHARED = REPO.parent / "shared" / "data"
 pytestmark = pytest.mark.skipif(not SHARED.is_dir(), reason="needs ../shared/data (the real public files)")
 THCM = "https://w3id.org/thcm/ontology#"
 ID = "https://w3id.org/thcm/id/"
