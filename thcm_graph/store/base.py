@@ -100,3 +100,34 @@ class Store(Protocol):
     def close(self) -> None:
         """Release files and connections."""
         ...
+
+
+class QueryViaRaw:
+    """Mixin for backends whose raw result converts itself: ``query`` is ``query_raw(...).to_result()``.
+
+    Keeps the one definition of how neutral results are made from a backend's raw answer.
+    """
+
+    def query_raw(
+        self,
+        sparql: str,
+        *,
+        bindings: Mapping[str, Term] | None = None,
+        default_graph: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
+    ) -> RawResult:
+        raise NotImplementedError
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        bindings: Mapping[str, Term] | None = None,
+        default_graph: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
+    ) -> QueryResult:
+        return self.query_raw(
+            sparql, bindings=bindings, default_graph=default_graph, named_graphs=named_graphs, base_iri=base_iri
+        ).to_result()

@@ -12,7 +12,7 @@ import pyoxigraph as ox
 from ..errors import InputError, QueryError, StoreError
 from ..namespaces import QUERY_PREFIXES
 from ._convert import graph_node, rdf_format, results_format, to_neutral, to_oxigraph
-from .base import Capabilities
+from .base import Capabilities, QueryViaRaw
 from .results import (
     DATASET_FORMATS,
     AskResult,
@@ -66,7 +66,7 @@ class OxigraphResult:
             raise QueryError(f"query evaluation failed: {exc}") from exc
 
 
-class OxigraphStore:
+class OxigraphStore(QueryViaRaw):
     """The embedded store.
 
     pyoxigraph's own "union default graph" repeats a triple once per named graph that holds it,
@@ -135,19 +135,6 @@ class OxigraphStore:
             raise QueryError(f"cannot bind parameters: {exc} (SEP-0007: a SELECT query must project every bound variable)") from exc
         except (OSError, ValueError) as exc:
             raise QueryError(f"query failed: {exc}") from exc
-
-    def query(
-        self,
-        sparql: str,
-        *,
-        bindings: Mapping[str, Term] | None = None,
-        default_graph: Sequence[str] | None = None,
-        named_graphs: Sequence[str] | None = None,
-        base_iri: str | None = None,
-    ) -> QueryResult:
-        return self.query_raw(
-            sparql, bindings=bindings, default_graph=default_graph, named_graphs=named_graphs, base_iri=base_iri
-        ).to_result()
 
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))

@@ -42,7 +42,7 @@ from ..namespaces import QUERY_PREFIXES
 from . import _sparql_text
 from ._convert import parse_triples, rdf_format, results_format, to_oxigraph
 from ._sparql_json import parse_results_json
-from .base import Capabilities
+from .base import Capabilities, QueryViaRaw
 from .results import DATASET_FORMATS, RDF_FORMATS, RESULT_FORMATS, GraphResult, QueryKind, QueryResult, Term, Triple
 
 META_GRAPH = "urn:thcm:meta"
@@ -116,7 +116,7 @@ class RemoteResult:
         return parse_results_json(self._body)
 
 
-class RemoteSparqlStore:
+class RemoteSparqlStore(QueryViaRaw):
     """A dataset on a SPARQL 1.1 server, seen through the :class:`Store` protocol.
 
     ``graphs``, if given, fixes the named graphs instead of reading the registry (a reader of a
@@ -240,19 +240,6 @@ class RemoteSparqlStore:
                 raise StoreUnavailable(f"a new build is being switched in at {self.endpoints.query}; try again in a moment")
             time.sleep(pause)
             pause = min(pause * 2, 1.0)
-
-    def query(
-        self,
-        sparql: str,
-        *,
-        bindings: Mapping[str, Term] | None = None,
-        default_graph: Sequence[str] | None = None,
-        named_graphs: Sequence[str] | None = None,
-        base_iri: str | None = None,
-    ) -> QueryResult:
-        return self.query_raw(
-            sparql, bindings=bindings, default_graph=default_graph, named_graphs=named_graphs, base_iri=base_iri
-        ).to_result()
 
     def select_rows(self, sparql: str, graphs: Sequence[str], **bindings: Term) -> list[dict[str, Term]]:
         """Rows of one of our own SELECT queries over exactly ``graphs`` (default and named)."""
