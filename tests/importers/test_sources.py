@@ -58,13 +58,13 @@ def test_cordis_defects(resolver: Resolver) -> None:
     # defect 1/7: nutsCode/SME/"" fields are not turned into triples; "" ecContribution gives no amount
     amounts = list(g.objects(None, URIRef(THCM + "ecContribution")))
     assert all(a.datatype == XSD.decimal for a in amounts) and len(amounts) < 1076
-    # defect 5: mixed case names kept as printed
-    assert Literal("IPG Automotive GmbH", lang="de") in set(g.objects(None, SKOS.prefLabel))
+    # defect 5: mixed case names kept as printed (CORDIS states no language: a plain literal)
+    assert Literal("IPG Automotive GmbH") in set(g.objects(None, SKOS.prefLabel))
     # one organisation in two roles of one project: two participations
     metso = [p for p in g.subjects(URIRef(THCM + "participant"), URIRef(ID + "org/cordis-998387051"))]
     assert len(metso) >= 2
-    # foreign partners are tagged in their registry's language and carry their country
-    assert Literal("GRAPHENE-XT SRL", lang="it") in set(g.objects(None, SKOS.prefLabel))
+    # foreign partners carry their country, and their names no language CORDIS does not state
+    assert Literal("GRAPHENE-XT SRL") in set(g.objects(None, SKOS.prefLabel))
 
 
 def test_cordis_projects(resolver: Resolver) -> None:
@@ -147,6 +147,47 @@ def test_efre_2007_defects(resolver: Resolver) -> None:
     # defect 7: "0,00" is no amount; thousands dots read
     amounts = {a.toPython() for a in g.objects(None, URIRef(THCM + "ecContribution"))}
     assert Decimal("198757.75") in amounts and Decimal("0") not in amounts
+
+
+def test_an_english_cordis_name_of_a_romanian_partner_is_not_tagged_ro(resolver: Resolver) -> None:
+    g, _ = run(cordis, SHARED / "cordis_format_samples" / "h2020_semiconductor_ev_organization.json", resolver)
+    names = [o for o in g.objects(None, SKOS.prefLabel) if str(o).startswith("Infineon Technologies Romania")]
+    assert names == [Literal("Infineon Technologies Romania and CO. Societate in Comandita Simpla")]
+    assert not [o for o in g.objects(None, SKOS.prefLabel) if o.language]  # CORDIS states no language of any name
+    assert not [o for o in g.objects(None, SKOS.altLabel) if o.language]
+
+
+def test_erdf_and_dfg_names_carry_no_language_the_source_does_not_state(resolver: Resolver) -> None:
+    from thcm_graph.importers import gepris
+
+    for module, path in ((efre, SHARED / "efre_thueringen" / "efre_2014_2020_vorhaben_20160630.csv"),
+                         (gepris, SHARED / "dfg_gepris_fubhcc" / "geo_data_continents_thueringen.json")):
+        g, _ = run(module, path, resolver)
+        orgs = set(g.subjects(RDF.type, URIRef("http://www.w3.org/ns/org#Organization")))
+        names = [o for s in orgs for p in (SKOS.prefLabel, SKOS.altLabel) for o in g.objects(s, p)]
+        assert len(names) >= len(orgs) > 50
+        assert [o for o in names if o.language] == [], path.name
+
+
+def test_ror_names_keep_the_language_ror_states_and_no_other(resolver: Resolver) -> None:
+    g2, _ = run(ror, SHARED / "ror" / "ror_v2_thueringen.json", resolver)
+    fsu = URIRef(ID + "org/ror-05qpz1x62")
+    pref = set(g2.objects(fsu, SKOS.prefLabel))
+    assert Literal("Friedrich-Schiller-Universität Jena", lang="de") in pref  # names[].lang = "de"
+    assert Literal("Friedrich Schiller University Jena", lang="en") in pref  # ror_display, lang "en"
+    assert Literal("FSU") in set(g2.objects(fsu, SKOS.altLabel))  # acronym without lang: untagged
+    # a display name without a stated language stays untagged (it used to be tagged @de)
+    rifcon = URIRef(ID + "org/ror-018c72e16")
+    assert Literal("RIFCON GmbH (Germany)") in set(g2.objects(rifcon, SKOS.prefLabel))
+    assert not [o for o in g2.objects(rifcon, SKOS.prefLabel) if str(o) == "RIFCON GmbH (Germany)" and o.language]
+    g1, _ = run(ror, SHARED / "ror" / "ror_v1_thueringen.json", resolver)
+    tagged = {o.language for p in (SKOS.prefLabel, SKOS.altLabel) for o in g1.objects(None, p)} - {None}
+    assert tagged <= {"de", "en"}  # the iso639 codes of the v1 labels
+    for rec in json.loads((SHARED / "ror" / "ror_v1_thueringen.json").read_text(encoding="utf-8")):
+        own = URIRef(ID + "org/ror-" + rec["id"].rsplit("/", 1)[-1])
+        for name in g1.objects(own, SKOS.prefLabel):
+            if str(name) == rec["name"]:
+                assert name.language is None  # schema 1 states no language of "name"
 
 
 # --- ROR, NUTS, NACE -----------------------------------------------------------------------------
@@ -307,7 +348,7 @@ def test_imi_defects(resolver: Resolver) -> None:
     g, report = run(imi, SHARED / "imi_project_navigator" / "markers_thueringen_projects.js", resolver)
     assert report.rows_read == 116  # defect 1: BOM, Python-repr dicts and ','-only lines read
     zeiss = URIRef(ID + "org/imi-915992050")
-    assert g.value(zeiss, SKOS.prefLabel) == Literal("CARL ZEISS MEDITEC AG", lang="de")
+    assert g.value(zeiss, SKOS.prefLabel) == Literal("CARL ZEISS MEDITEC AG")  # no language stated
     homepages = {str(o) for o in g.objects(None, URIRef("http://xmlns.com/foaf/0.1/homepage"))}
     assert "http://" not in homepages  # defect 3
     full = {str(o) for o in g.objects(None, URIRef(LOCN + "fullAddress"))}

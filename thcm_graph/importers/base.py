@@ -267,21 +267,10 @@ def postcode(value: object) -> str | None:
     return None
 
 
-def add_label(g: Graph, s: URIRef, text: str, lang: str, *, pref: bool = True) -> None:
-    g.add((s, SKOS.prefLabel if pref else SKOS.altLabel, Literal(text, lang=lang)))
-
-
-#: Language tag for a legal name registered in a country (names are tagged with the registry's language).
-_COUNTRY_LANG = {
-    "DE": "de", "AT": "de", "CH": "de", "LI": "de", "FR": "fr", "BE": "fr", "LU": "fr", "IT": "it", "ES": "es",
-    "PT": "pt", "NL": "nl", "PL": "pl", "CZ": "cs", "SK": "sk", "SI": "sl", "HU": "hu", "RO": "ro", "BG": "bg",
-    "EL": "el", "GR": "el", "FI": "fi", "SE": "sv", "DK": "da", "NO": "no", "EE": "et", "LV": "lv", "LT": "lt",
-    "HR": "hr", "IE": "en", "UK": "en", "GB": "en", "US": "en", "IL": "en",
-}
-
-
-def name_lang(country: str | None) -> str:
-    return _COUNTRY_LANG.get((country or "").upper(), "en")
+def add_label(g: Graph, s: URIRef, text: str, lang: str | None, *, pref: bool = True) -> None:
+    """A name of ``s`` as its source gives it: ``lang`` only where the source states the name's
+    language (ROR), otherwise a plain literal (docs/importers.md, "Language of names")."""
+    g.add((s, SKOS.prefLabel if pref else SKOS.altLabel, Literal(text, lang=lang or None)))
 
 
 def json_records(path: Path) -> list[Row]:

@@ -37,7 +37,6 @@ from .base import (
     iri,
     iso_date,
     json_records,
-    name_lang,
     new_graph,
     postcode,
     require,
@@ -136,9 +135,9 @@ def _organisation_row(g: Graph, row: Row, path: Path, src: URIRef, resolver: Res
     own = iri("org", "cordis", pic)
     if own not in set(g.subjects(RDF.type, None)):
         g.add((own, RDF.type, ACTIVITY_CLASS.get(str(v.get("activityType")), ORGNS.Organization)))
-        add_label(g, own, name, name_lang(country))
+        add_label(g, own, name, None)  # CORDIS states no language of a name
         if v.get("shortName") and str(v["shortName"]).strip() != name:
-            add_label(g, own, str(v["shortName"]), name_lang(country), pref=False)
+            add_label(g, own, str(v["shortName"]), None, pref=False)
         g.add((own, DCTERMS.identifier, Literal(f"PIC {pic}")))
         g.add((own, SCHEMANS.addressCountry, Literal(country)))
         g.add((own, PROV.wasDerivedFrom, src))

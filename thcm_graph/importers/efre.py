@@ -131,7 +131,7 @@ def _actor(g: Graph, rep: str, name: str, src: URIRef, resolver: Resolver, repor
         own = iri("org", "efre", period, rep)
         match = resolver.resolve(rep, source="efre")
         g.add((own, RDF.type, ORGNS.Organization))
-        add_label(g, own, rep, "de")
+        add_label(g, own, rep, None)  # the list states no language of a name
         g.add((own, PROV.wasDerivedFrom, src))
         g.add((own, THCM.locator, Literal(f"{path.name}:{row.line}")))
         report.count("organisations")
@@ -141,7 +141,7 @@ def _actor(g: Graph, rep: str, name: str, src: URIRef, resolver: Resolver, repor
         actors[rep] = URIRef(match.target) if match.target else own
         actors["own:" + rep] = own
     if name != rep:
-        add_label(g, actors["own:" + rep], name, "de", pref=False)
+        add_label(g, actors["own:" + rep], name, None, pref=False)
     return actors[rep]
 
 
