@@ -77,18 +77,56 @@ def test_cordis_projects(resolver: Resolver) -> None:
     assert not list(g.objects(p, URIRef("https://schema.org/dateSigned")))
 
 
-def test_cordis_csv_layout(tmp_path: Path, resolver: Resolver) -> None:
-    """CORDIS's own ';' CSV (no real copy could be found: built from the JSON sample's first records)."""
+CSV_FIXTURES = Path(__file__).parent / "cordis" / "csv"
+
+
+def test_cordis_csv_reads_the_publishers_header_and_rows(resolver: Resolver) -> None:
+    """Real organization.csv lines (tests/importers/cordis/csv/README.md): quoted fields, decimal
+    comma and point in one row, empty amounts, non-German postcodes and country codes."""
+    g, report = run(cordis, CSV_FIXTURES / "organization.csv", resolver)
+    assert report.rows_read == 8 and report.resources["participations"] == 8
+    wellcome = URIRef(ID + "org/cordis-999905974")
+    assert g.value(wellcome, SKOS.prefLabel) == Literal("THE WELLCOME TRUST LIMITED")  # no language stated
+    assert (wellcome, RDF.type, URIRef(THCM + "Firm")) in g  # activityType PRC
+    uoa = URIRef(ID + "participation/h2020-633053-999643007-thirdparty")
+    assert g.value(uoa, URIRef(THCM + "ecContribution")).toPython() == Decimal(0)
+    hku = URIRef(ID + "participation/h2020-690850-997352934-partner")
+    assert (hku, RDF.type, URIRef(THCM + "Participation")) in g and g.value(hku, URIRef(THCM + "ecContribution")) is None
+    comet = URIRef(ID + "participation/h2020-792210-928228018-participant")
+    assert g.value(comet, URIRef(THCM + "ecContribution")).toPython() == Decimal("284812.5")
+    he, he_report = run(cordis, CSV_FIXTURES / "horizon_organization.csv", resolver)  # Horizon Europe: same header
+    assert he_report.resources["participations"] == 2
+    assert Literal("CORDOVA Trey Christian") in set(he.objects(None, SKOS.prefLabel))
+
+
+def test_cordis_csv_is_read_by_column_name(tmp_path: Path, resolver: Resolver) -> None:
+    """Columns in another order, one more column, one fewer: as CORDIS releases differ."""
     records = json.loads((SHARED / "cordis_format_samples" / "h2020_organization_first5.json").read_text(encoding="utf-8"))
-    lines = [";".join(cordis.ORG_CSV_HEADER)]
+    header = [h for h in reversed(cordis.ORG_CSV_HEADER) if h != "contactForm"] + ["keywords"]
+    lines = [";".join(f'"{h}"' for h in header)]
     for r in records:
-        lines.append(";".join('"' + str(r.get(h, "")).replace('"', '""') + '"' for h in cordis.ORG_CSV_HEADER))
+        lines.append(";".join('"' + str(r.get(h, "")).replace('"', '""') + '"' for h in header))
     path = tmp_path / "organization.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     g_csv, rep = run(cordis, path, resolver)
     g_json, _ = run(cordis, SHARED / "cordis_format_samples" / "h2020_organization_first5.json", resolver)
     assert rep.resources["participations"] == 5
     assert set(g_csv.subjects(RDF.type, URIRef(THCM + "Participation"))) == set(g_json.subjects(RDF.type, URIRef(THCM + "Participation")))
+    # a project file with a multi-line objective, read by name as well
+    projects = tmp_path / "project.csv"
+    projects.write_text('"acronym";"id";"title";"startDate";"endDate";"frameworkProgramme";"fundingScheme";"objective"\n'
+                        '"GrapheneCore2";"785219";"Graphene Flagship Core Project 2";"2018-04-01";"2020-03-31";"H2020";'
+                        '"RIA";"First line;\nsecond ""line"""\n', encoding="utf-8")
+    g_p, rep_p = run(cordis, projects, resolver)
+    assert rep_p.resources["projects"] == 1 and (URIRef(ID + "project/h2020-785219"), None, None) in g_p
+
+
+def test_cordis_csv_without_a_needed_column_names_it(tmp_path: Path) -> None:
+    text = (CSV_FIXTURES / "organization.csv").read_text(encoding="utf-8").replace('"organisationID";', '"orgID";', 1)
+    path = tmp_path / "organization.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(BadInput, match=r"organization\.csv:1, column 'organisationID': missing column 'organisationID'"):
+        cordis.read(path)
 
 
 # --- EFRE -------------------------------------------------------------------------------------

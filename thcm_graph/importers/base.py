@@ -44,6 +44,7 @@ __all__ = [
     "ImportReport",
     "Provenance",
     "Row",
+    "csv_records",
     "csv_rows",
     "german_date",
     "german_decimal",
@@ -232,6 +233,40 @@ def csv_rows(path: Path, *, delimiter: str, header: Sequence[str], min_fields: i
         if len(fields) < need or len(fields) > max(len(header), need):
             raise BadInput(path, line_of, None, f"expected {need} fields separated by {delimiter!r}, found {len(fields)}")
         yield Row(line_of, dict(zip(header, fields, strict=False)))
+
+
+def csv_records(path: Path, *, delimiter: str, required: Sequence[str]) -> Iterator[Row]:
+    """Rows of a delimited file whose header *names* its columns (any order, more columns allowed):
+    for sources that add, drop or reorder columns between releases (CORDIS). Each row's values are
+    keyed by the header's names; :class:`BadInput` names a missing column and what was found.
+    """
+    text = read_text(path)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        found = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise BadInput(path, 1, None, "the file is empty; expected a header line") from None
+    if len(found) == 1 and len(required) > 1:
+        other = next((d for d in (";", ",", "\t") if d in found[0]), None)
+        hint = f" (it looks {other!r}-separated)" if other else ""
+        raise BadInput(path, 1, 1, f"expected a header of columns separated by {delimiter!r}{hint}")
+    for name in required:
+        if name not in found:
+            raise BadInput(path, 1, name, f"missing column {name!r}; the header has {found}")
+    while True:
+        start = reader.line_num + 1
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise BadInput(path, reader.line_num, None, f"malformed CSV ({exc})") from None
+        if not fields or all(not f.strip() for f in fields):
+            continue
+        if len(fields) != len(found):
+            raise BadInput(path, start, None, f"expected {len(found)} fields separated by {delimiter!r} (as in the header), "
+                           f"found {len(fields)}")
+        yield Row(start, dict(zip(found, fields, strict=True)))
 
 
 _GERMAN_NUMBER = re.compile(r"^-?\d{1,3}(\.\d{3})*(,\d+)?$|^-?\d+(,\d+)?$")
