@@ -270,6 +270,12 @@ def test_nace_short_rows(resolver: Resolver) -> None:
     c = URIRef(ID + "field/nace-01-1")
     assert (c, SKOS.broader, URIRef(ID + "field/nace-01")) in g
     assert (c, SKOS.closeMatch, URIRef("http://data.europa.eu/ux2/nace2.1/011")) in g
+    # the official IRI pattern: section letter, code without dots; level 5 (national) has no EU link
+    assert (URIRef(ID + "field/nace-a"), SKOS.closeMatch, URIRef("http://data.europa.eu/ux2/nace2.1/A")) in g
+    assert (URIRef(ID + "field/nace-01-11"), SKOS.closeMatch, URIRef("http://data.europa.eu/ux2/nace2.1/0111")) in g
+    links = [o for o in g.objects(None, SKOS.closeMatch) if str(o).startswith("http://data.europa.eu/ux2/nace2.1/")]
+    assert len(links) == 22 + 87 + 287 + 651
+    assert not list(g.objects(URIRef(ID + "field/nace-01-110"), SKOS.closeMatch))
 
 
 # --- bad input ------------------------------------------------------------------------------------
