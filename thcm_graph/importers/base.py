@@ -107,8 +107,10 @@ class ImportReport:
 
     def summary(self) -> str:
         created = ", ".join(f"{n} {k}" for k, n in sorted(self.resources.items())) or "nothing"
+        imported = sum("(import-" in str(m.get("evidence", "")) for m in self.matches)
         return (f"{self.source}: {self.rows_read} rows read; created {created}; "
-                f"{len(self.matches)} matched to curated actors; {len(self.skipped)} rows skipped")
+                f"{len(self.matches) - imported} matched to curated actors, {imported} to actors of earlier imports; "
+                f"{len(self.skipped)} rows skipped")
 
 
 @dataclass(frozen=True)

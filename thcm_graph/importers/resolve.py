@@ -175,8 +175,8 @@ def decide(a: str, b: str, *, postcodes_a: Iterable[str] = (), postcodes_b: Iter
     """The resolution rule for two names (and their postcodes where both sides have some).
 
     Same organisation when the name score reaches ``threshold``, the names do not each have a
-    word the other lacks (:func:`substituted`), and — where both records give postcodes — they
-    share one. This is the rule the gold set measures (tests/importers/gold_pairs.csv).
+    word the other lacks (:func:`substituted`), a one-word name is not just one word of the other
+    name, and — where both records give postcodes — they share one. This is the rule the gold set measures (tests/importers/gold_pairs.csv).
 
     >>> decide("Stadtwerke Bad Salzungen GmbH", "Stadtwerke Bad Langensalza GmbH").same
     False
@@ -189,6 +189,10 @@ def decide(a: str, b: str, *, postcodes_a: Iterable[str] = (), postcodes_b: Iter
     only_a, only_b = substituted(a, b)
     if only_a and only_b:
         return Decision(False, s, f"name similarity {s:.2f}, but {sorted(only_a)} / {sorted(only_b)} differ")
+    shorter = b if only_a else a if only_b else ""
+    if shorter and len(set(normalise(shorter).split()) - _FUNCTION_WORDS - _bracketed(shorter)) < 2:
+        # one generic word inside a longer name ("SYSTEMTECHNIK GmbH" / "DB SYSTEMTECHNIK GMBH") says nothing
+        return Decision(False, s, f"name similarity {s:.2f}, but {shorter!r} is one word of the other name")
     pa, pb = set(postcodes_a), set(postcodes_b)
     if pa and pb:
         if not pa & pb:
