@@ -63,6 +63,7 @@ SHARED_DATA ?= ../shared/data
 
 import: $(STAMP)  ## import every file of $(SHARED_DATA) into var/imports/, then build (slow: ~3 min with the analysis)
 	$(THCM) import nuts $(SHARED_DATA)/nuts/NUTS2021.xlsx $(SHARED_DATA)/nuts/pc2020_DE_NUTS-2021_v3.0.csv
+	$(THCM) import ror $(SHARED_DATA)/ror/ror_v1_thueringen.json $(SHARED_DATA)/ror/ror_v2_thueringen.json
 	$(THCM) import cordis $(SHARED_DATA)/cordis_h2020/organization.json $(SHARED_DATA)/cordis_h2020/project.json \
 		$(SHARED_DATA)/cordis_format_samples/h2020_semiconductor_ev_organization.json \
 		$(SHARED_DATA)/cordis_format_samples/h2020_semiconductor_ev_project.json \
@@ -70,7 +71,6 @@ import: $(STAMP)  ## import every file of $(SHARED_DATA) into var/imports/, then
 		$(SHARED_DATA)/cordis_format_samples/h2020_project_first2.json
 	$(THCM) import efre $(SHARED_DATA)/efre_thueringen/efre_2014_2020_vorhaben_20160630.csv \
 		$(SHARED_DATA)/efre_thueringen/efre_2007_2013_beguenstigte.csv
-	$(THCM) import ror $(SHARED_DATA)/ror/ror_v1_thueringen.json $(SHARED_DATA)/ror/ror_v2_thueringen.json
 	$(THCM) import nace $(SHARED_DATA)/nace/nacecodes.csv
 	$(THCM) import gepris $(SHARED_DATA)/dfg_gepris_fubhcc/geo_data_continents_thueringen.json
 	$(THCM) import imi $(SHARED_DATA)/imi_project_navigator/markers_thueringen_projects.js \

@@ -108,3 +108,36 @@ def test_cli_import_with_failing_build_is_undone(project: Settings, monkeypatch:
     assert result.exit_code == 1
     assert "the import graphs were put back" in result.output
     assert not (imports(project) / "import-imi-participants-thueringen.nt").exists()
+
+
+EFRE_LISTS = [SHARED / "efre_thueringen" / "efre_2014_2020_vorhaben_20160630.csv",
+              SHARED / "efre_thueringen" / "efre_2007_2013_beguenstigte.csv"]
+
+
+def test_the_two_erdf_lists_resolve_one_firm_to_one_actor(project: Settings) -> None:
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import OWL
+
+    org = "https://w3id.org/thcm/id/org/"
+    # given in either order, the 2007-2013 list is resolved against the 2014-2020 one
+    outcome = run_import("efre", EFRE_LISTS[::-1], data_dir=project.data_path, imports_dir=imports(project))
+    old = Graph().parse(imports(project) / "import-efre-efre-2007-2013-beguenstigte.nt", format="nt")
+    same = {(str(s), str(o)) for s, o in old.subject_objects(OWL.sameAs)}
+    # a spelling variant (typo) and an identical name in the other list: one actor, with the evidence reported
+    assert (org + "efre-2007-2013-auromation-uhr-gmbh", org + "efre-2014-2020-automation-uhr-gmbh") in same
+    assert (org + "efre-2007-2013-asphericon-gmbh", org + "efre-2014-2020-asphericon-gmbh") in same
+    report = next(r for r in outcome.reports if "2007" in r.files[0])
+    evidence = {m["name"]: m["evidence"] for m in report.matches}
+    assert "import-efre-efre-2014-2020" in evidence["auromation Uhr GmbH"]
+    # the participations of the older list name the actor of the newer list
+    part = next(iter(old.subjects(URIRef("https://w3id.org/thcm/ontology#participant"),
+                                  URIRef(org + "efre-2014-2020-automation-uhr-gmbh"))), None)
+    assert part is not None
+    # hard negatives: same name in another town, two firms sharing a trade word
+    assert not [o for s, o in same if s == org + "efre-2007-2013-technologie-und-gruenderzentrum-gera-gmbh"]
+    assert not [o for s, o in same if s == org + "efre-2007-2013-vista-electronic-gmbh"]
+    # re-importing changes nothing; the newer list is not resolved against the older one
+    again = run_import("efre", EFRE_LISTS, data_dir=project.data_path, imports_dir=imports(project))
+    assert len(again.unchanged) == 2 and not again.written
+    new = Graph().parse(imports(project) / "import-efre-efre-2014-2020-vorhaben-20160630.nt", format="nt")
+    assert not [o for o in new.objects(None, OWL.sameAs) if "efre-2007-2013" in str(o)]

@@ -58,13 +58,13 @@ def test_cordis_defects(resolver: Resolver) -> None:
     # defect 1/7: nutsCode/SME/"" fields are not turned into triples; "" ecContribution gives no amount
     amounts = list(g.objects(None, URIRef(THCM + "ecContribution")))
     assert all(a.datatype == XSD.decimal for a in amounts) and len(amounts) < 1076
-    # defect 5: mixed case names kept as printed
-    assert Literal("IPG Automotive GmbH", lang="de") in set(g.objects(None, SKOS.prefLabel))
+    # defect 5: mixed case names kept as printed (CORDIS states no language: a plain literal)
+    assert Literal("IPG Automotive GmbH") in set(g.objects(None, SKOS.prefLabel))
     # one organisation in two roles of one project: two participations
     metso = [p for p in g.subjects(URIRef(THCM + "participant"), URIRef(ID + "org/cordis-998387051"))]
     assert len(metso) >= 2
-    # foreign partners are tagged in their registry's language and carry their country
-    assert Literal("GRAPHENE-XT SRL", lang="it") in set(g.objects(None, SKOS.prefLabel))
+    # foreign partners carry their country, and their names no language CORDIS does not state
+    assert Literal("GRAPHENE-XT SRL") in set(g.objects(None, SKOS.prefLabel))
 
 
 def test_cordis_projects(resolver: Resolver) -> None:
@@ -77,18 +77,56 @@ def test_cordis_projects(resolver: Resolver) -> None:
     assert not list(g.objects(p, URIRef("https://schema.org/dateSigned")))
 
 
-def test_cordis_csv_layout(tmp_path: Path, resolver: Resolver) -> None:
-    """CORDIS's own ';' CSV (no real copy could be found: built from the JSON sample's first records)."""
+CSV_FIXTURES = Path(__file__).parent / "cordis" / "csv"
+
+
+def test_cordis_csv_reads_the_publishers_header_and_rows(resolver: Resolver) -> None:
+    """Real organization.csv lines (tests/importers/cordis/csv/README.md): quoted fields, decimal
+    comma and point in one row, empty amounts, non-German postcodes and country codes."""
+    g, report = run(cordis, CSV_FIXTURES / "organization.csv", resolver)
+    assert report.rows_read == 8 and report.resources["participations"] == 8
+    wellcome = URIRef(ID + "org/cordis-999905974")
+    assert g.value(wellcome, SKOS.prefLabel) == Literal("THE WELLCOME TRUST LIMITED")  # no language stated
+    assert (wellcome, RDF.type, URIRef(THCM + "Firm")) in g  # activityType PRC
+    uoa = URIRef(ID + "participation/h2020-633053-999643007-thirdparty")
+    assert g.value(uoa, URIRef(THCM + "ecContribution")).toPython() == Decimal(0)
+    hku = URIRef(ID + "participation/h2020-690850-997352934-partner")
+    assert (hku, RDF.type, URIRef(THCM + "Participation")) in g and g.value(hku, URIRef(THCM + "ecContribution")) is None
+    comet = URIRef(ID + "participation/h2020-792210-928228018-participant")
+    assert g.value(comet, URIRef(THCM + "ecContribution")).toPython() == Decimal("284812.5")
+    he, he_report = run(cordis, CSV_FIXTURES / "horizon_organization.csv", resolver)  # Horizon Europe: same header
+    assert he_report.resources["participations"] == 2
+    assert Literal("CORDOVA Trey Christian") in set(he.objects(None, SKOS.prefLabel))
+
+
+def test_cordis_csv_is_read_by_column_name(tmp_path: Path, resolver: Resolver) -> None:
+    """Columns in another order, one more column, one fewer: as CORDIS releases differ."""
     records = json.loads((SHARED / "cordis_format_samples" / "h2020_organization_first5.json").read_text(encoding="utf-8"))
-    lines = [";".join(cordis.ORG_CSV_HEADER)]
+    header = [h for h in reversed(cordis.ORG_CSV_HEADER) if h != "contactForm"] + ["keywords"]
+    lines = [";".join(f'"{h}"' for h in header)]
     for r in records:
-        lines.append(";".join('"' + str(r.get(h, "")).replace('"', '""') + '"' for h in cordis.ORG_CSV_HEADER))
+        lines.append(";".join('"' + str(r.get(h, "")).replace('"', '""') + '"' for h in header))
     path = tmp_path / "organization.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     g_csv, rep = run(cordis, path, resolver)
     g_json, _ = run(cordis, SHARED / "cordis_format_samples" / "h2020_organization_first5.json", resolver)
     assert rep.resources["participations"] == 5
     assert set(g_csv.subjects(RDF.type, URIRef(THCM + "Participation"))) == set(g_json.subjects(RDF.type, URIRef(THCM + "Participation")))
+    # a project file with a multi-line objective, read by name as well
+    projects = tmp_path / "project.csv"
+    projects.write_text('"acronym";"id";"title";"startDate";"endDate";"frameworkProgramme";"fundingScheme";"objective"\n'
+                        '"GrapheneCore2";"785219";"Graphene Flagship Core Project 2";"2018-04-01";"2020-03-31";"H2020";'
+                        '"RIA";"First line;\nsecond ""line"""\n', encoding="utf-8")
+    g_p, rep_p = run(cordis, projects, resolver)
+    assert rep_p.resources["projects"] == 1 and (URIRef(ID + "project/h2020-785219"), None, None) in g_p
+
+
+def test_cordis_csv_without_a_needed_column_names_it(tmp_path: Path) -> None:
+    text = (CSV_FIXTURES / "organization.csv").read_text(encoding="utf-8").replace('"organisationID";', '"orgID";', 1)
+    path = tmp_path / "organization.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(BadInput, match=r"organization\.csv:1, column 'organisationID': missing column 'organisationID'"):
+        cordis.read(path)
 
 
 # --- EFRE -------------------------------------------------------------------------------------
@@ -149,6 +187,47 @@ def test_efre_2007_defects(resolver: Resolver) -> None:
     assert Decimal("198757.75") in amounts and Decimal("0") not in amounts
 
 
+def test_an_english_cordis_name_of_a_romanian_partner_is_not_tagged_ro(resolver: Resolver) -> None:
+    g, _ = run(cordis, SHARED / "cordis_format_samples" / "h2020_semiconductor_ev_organization.json", resolver)
+    names = [o for o in g.objects(None, SKOS.prefLabel) if str(o).startswith("Infineon Technologies Romania")]
+    assert names == [Literal("Infineon Technologies Romania and CO. Societate in Comandita Simpla")]
+    assert not [o for o in g.objects(None, SKOS.prefLabel) if o.language]  # CORDIS states no language of any name
+    assert not [o for o in g.objects(None, SKOS.altLabel) if o.language]
+
+
+def test_erdf_and_dfg_names_carry_no_language_the_source_does_not_state(resolver: Resolver) -> None:
+    from thcm_graph.importers import gepris
+
+    for module, path in ((efre, SHARED / "efre_thueringen" / "efre_2014_2020_vorhaben_20160630.csv"),
+                         (gepris, SHARED / "dfg_gepris_fubhcc" / "geo_data_continents_thueringen.json")):
+        g, _ = run(module, path, resolver)
+        orgs = set(g.subjects(RDF.type, URIRef("http://www.w3.org/ns/org#Organization")))
+        names = [o for s in orgs for p in (SKOS.prefLabel, SKOS.altLabel) for o in g.objects(s, p)]
+        assert len(names) >= len(orgs) > 50
+        assert [o for o in names if o.language] == [], path.name
+
+
+def test_ror_names_keep_the_language_ror_states_and_no_other(resolver: Resolver) -> None:
+    g2, _ = run(ror, SHARED / "ror" / "ror_v2_thueringen.json", resolver)
+    fsu = URIRef(ID + "org/ror-05qpz1x62")
+    pref = set(g2.objects(fsu, SKOS.prefLabel))
+    assert Literal("Friedrich-Schiller-Universität Jena", lang="de") in pref  # names[].lang = "de"
+    assert Literal("Friedrich Schiller University Jena", lang="en") in pref  # ror_display, lang "en"
+    assert Literal("FSU") in set(g2.objects(fsu, SKOS.altLabel))  # acronym without lang: untagged
+    # a display name without a stated language stays untagged (it used to be tagged @de)
+    rifcon = URIRef(ID + "org/ror-018c72e16")
+    assert Literal("RIFCON GmbH (Germany)") in set(g2.objects(rifcon, SKOS.prefLabel))
+    assert not [o for o in g2.objects(rifcon, SKOS.prefLabel) if str(o) == "RIFCON GmbH (Germany)" and o.language]
+    g1, _ = run(ror, SHARED / "ror" / "ror_v1_thueringen.json", resolver)
+    tagged = {o.language for p in (SKOS.prefLabel, SKOS.altLabel) for o in g1.objects(None, p)} - {None}
+    assert tagged <= {"de", "en"}  # the iso639 codes of the v1 labels
+    for rec in json.loads((SHARED / "ror" / "ror_v1_thueringen.json").read_text(encoding="utf-8")):
+        own = URIRef(ID + "org/ror-" + rec["id"].rsplit("/", 1)[-1])
+        for name in g1.objects(own, SKOS.prefLabel):
+            if str(name) == rec["name"]:
+                assert name.language is None  # schema 1 states no language of "name"
+
+
 # --- ROR, NUTS, NACE -----------------------------------------------------------------------------
 
 def test_ror_v1_and_v2(resolver: Resolver) -> None:
@@ -191,6 +270,12 @@ def test_nace_short_rows(resolver: Resolver) -> None:
     c = URIRef(ID + "field/nace-01-1")
     assert (c, SKOS.broader, URIRef(ID + "field/nace-01")) in g
     assert (c, SKOS.closeMatch, URIRef("http://data.europa.eu/ux2/nace2.1/011")) in g
+    # the official IRI pattern: section letter, code without dots; level 5 (national) has no EU link
+    assert (URIRef(ID + "field/nace-a"), SKOS.closeMatch, URIRef("http://data.europa.eu/ux2/nace2.1/A")) in g
+    assert (URIRef(ID + "field/nace-01-11"), SKOS.closeMatch, URIRef("http://data.europa.eu/ux2/nace2.1/0111")) in g
+    links = [o for o in g.objects(None, SKOS.closeMatch) if str(o).startswith("http://data.europa.eu/ux2/nace2.1/")]
+    assert len(links) == 22 + 87 + 287 + 651
+    assert not list(g.objects(URIRef(ID + "field/nace-01-110"), SKOS.closeMatch))
 
 
 # --- bad input ------------------------------------------------------------------------------------
@@ -307,7 +392,7 @@ def test_imi_defects(resolver: Resolver) -> None:
     g, report = run(imi, SHARED / "imi_project_navigator" / "markers_thueringen_projects.js", resolver)
     assert report.rows_read == 116  # defect 1: BOM, Python-repr dicts and ','-only lines read
     zeiss = URIRef(ID + "org/imi-915992050")
-    assert g.value(zeiss, SKOS.prefLabel) == Literal("CARL ZEISS MEDITEC AG", lang="de")
+    assert g.value(zeiss, SKOS.prefLabel) == Literal("CARL ZEISS MEDITEC AG")  # no language stated
     homepages = {str(o) for o in g.objects(None, URIRef("http://xmlns.com/foaf/0.1/homepage"))}
     assert "http://" not in homepages  # defect 3
     full = {str(o) for o in g.objects(None, URIRef(LOCN + "fullAddress"))}

@@ -44,6 +44,7 @@ __all__ = [
     "ImportReport",
     "Provenance",
     "Row",
+    "csv_records",
     "csv_rows",
     "german_date",
     "german_decimal",
@@ -106,8 +107,10 @@ class ImportReport:
 
     def summary(self) -> str:
         created = ", ".join(f"{n} {k}" for k, n in sorted(self.resources.items())) or "nothing"
+        imported = sum("(import-" in str(m.get("evidence", "")) for m in self.matches)
         return (f"{self.source}: {self.rows_read} rows read; created {created}; "
-                f"{len(self.matches)} matched to curated actors; {len(self.skipped)} rows skipped")
+                f"{len(self.matches) - imported} matched to curated actors, {imported} to actors of earlier imports; "
+                f"{len(self.skipped)} rows skipped")
 
 
 @dataclass(frozen=True)
@@ -234,6 +237,40 @@ def csv_rows(path: Path, *, delimiter: str, header: Sequence[str], min_fields: i
         yield Row(line_of, dict(zip(header, fields, strict=False)))
 
 
+def csv_records(path: Path, *, delimiter: str, required: Sequence[str]) -> Iterator[Row]:
+    """Rows of a delimited file whose header *names* its columns (any order, more columns allowed):
+    for sources that add, drop or reorder columns between releases (CORDIS). Each row's values are
+    keyed by the header's names; :class:`BadInput` names a missing column and what was found.
+    """
+    text = read_text(path)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        found = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise BadInput(path, 1, None, "the file is empty; expected a header line") from None
+    if len(found) == 1 and len(required) > 1:
+        other = next((d for d in (";", ",", "\t") if d in found[0]), None)
+        hint = f" (it looks {other!r}-separated)" if other else ""
+        raise BadInput(path, 1, 1, f"expected a header of columns separated by {delimiter!r}{hint}")
+    for name in required:
+        if name not in found:
+            raise BadInput(path, 1, name, f"missing column {name!r}; the header has {found}")
+    while True:
+        start = reader.line_num + 1
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise BadInput(path, reader.line_num, None, f"malformed CSV ({exc})") from None
+        if not fields or all(not f.strip() for f in fields):
+            continue
+        if len(fields) != len(found):
+            raise BadInput(path, start, None, f"expected {len(found)} fields separated by {delimiter!r} (as in the header), "
+                           f"found {len(fields)}")
+        yield Row(start, dict(zip(found, fields, strict=True)))
+
+
 _GERMAN_NUMBER = re.compile(r"^-?\d{1,3}(\.\d{3})*(,\d+)?$|^-?\d+(,\d+)?$")
 
 
@@ -267,21 +304,10 @@ def postcode(value: object) -> str | None:
     return None
 
 
-def add_label(g: Graph, s: URIRef, text: str, lang: str, *, pref: bool = True) -> None:
-    g.add((s, SKOS.prefLabel if pref else SKOS.altLabel, Literal(text, lang=lang)))
-
-
-#: Language tag for a legal name registered in a country (names are tagged with the registry's language).
-_COUNTRY_LANG = {
-    "DE": "de", "AT": "de", "CH": "de", "LI": "de", "FR": "fr", "BE": "fr", "LU": "fr", "IT": "it", "ES": "es",
-    "PT": "pt", "NL": "nl", "PL": "pl", "CZ": "cs", "SK": "sk", "SI": "sl", "HU": "hu", "RO": "ro", "BG": "bg",
-    "EL": "el", "GR": "el", "FI": "fi", "SE": "sv", "DK": "da", "NO": "no", "EE": "et", "LV": "lv", "LT": "lt",
-    "HR": "hr", "IE": "en", "UK": "en", "GB": "en", "US": "en", "IL": "en",
-}
-
-
-def name_lang(country: str | None) -> str:
-    return _COUNTRY_LANG.get((country or "").upper(), "en")
+def add_label(g: Graph, s: URIRef, text: str, lang: str | None, *, pref: bool = True) -> None:
+    """A name of ``s`` as its source gives it: ``lang`` only where the source states the name's
+    language (ROR), otherwise a plain literal (docs/importers.md, "Language of names")."""
+    g.add((s, SKOS.prefLabel if pref else SKOS.altLabel, Literal(text, lang=lang or None)))
 
 
 def json_records(path: Path) -> list[Row]:

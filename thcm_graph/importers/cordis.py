@@ -31,13 +31,12 @@ from .base import (
     Provenance,
     Row,
     add_label,
-    csv_rows,
+    csv_records,
     decimal_literal,
     decimal_value,
     iri,
     iso_date,
     json_records,
-    name_lang,
     new_graph,
     postcode,
     require,
@@ -46,13 +45,18 @@ from .resolve import Resolver
 
 ORG_FIELDS = ("projectID", "projectAcronym", "organisationID", "name", "role", "ecContribution", "country", "city", "postCode")
 PROJECT_FIELDS = ("id", "acronym", "title", "startDate", "endDate", "frameworkProgramme", "fundingScheme")
-#: CORDIS CSV header of organization.csv (as published, ';'-separated).
+#: The header of CORDIS's organization.csv (H2020, Horizon Europe and FP7 alike), checked against
+#: real rows (tests/importers/cordis/csv/README.md). The reader needs only the columns it uses
+#: (ORG_FIELDS) and reads the others by name, so a release that adds or reorders columns still reads.
 ORG_CSV_HEADER = (
     "projectID", "projectAcronym", "organisationID", "vatNumber", "name", "shortName", "SME", "activityType",
     "street", "postCode", "city", "country", "nutsCode", "geolocation", "organizationURL", "contactForm",
     "contentUpdateDate", "rcn", "order", "role", "ecContribution", "netEcContribution", "totalCost",
     "endOfParticipation", "active",
 )
+#: The columns of CORDIS's project.csv as the JSON records name them. No real project.csv could be
+#: found; copies in other projects' tests disagree (with or without ecSignatureDate, nature,
+#: grantDoi, keywords), so project.csv is read by column name too and needs only PROJECT_FIELDS.
 PROJECT_CSV_HEADER = (
     "id", "acronym", "status", "title", "startDate", "endDate", "totalCost", "ecMaxContribution",
     "legalBasis", "topics", "ecSignatureDate", "frameworkProgramme", "masterCall", "subCall", "fundingScheme",
@@ -75,13 +79,27 @@ def read(path: Path) -> list[Row]:
     """Records of a CORDIS file; JSON arrays or CORDIS's ';'-separated CSV."""
     kind = kind_of(path)
     if path.suffix.lower() == ".csv":
-        header = ORG_CSV_HEADER if kind == "organization" else PROJECT_CSV_HEADER
-        rows = list(csv_rows(path, delimiter=";", header=header))
+        rows = list(csv_records(path, delimiter=";", required=ORG_FIELDS if kind == "organization" else PROJECT_FIELDS))
     else:
         rows = json_records(path)
     for row in rows:
         require(row, path, *(ORG_FIELDS if kind == "organization" else PROJECT_FIELDS))
     return rows
+
+
+def sibling_programmes(path: Path) -> dict[str, str]:
+    """Project id → framework programme (``h2020``, ``horizon`` …) from the project file next to an
+    organisation file (``…organization….csv`` → ``…project….csv``/``.json``), so that a participation
+    names the same project IRI as the project record; empty if there is none (then ``h2020``)."""
+    stem = path.stem.replace("organization", "project").replace("organisation", "project")
+    for suffix in (".csv", ".json"):
+        other = path.with_name(stem + suffix)
+        if other != path and other.is_file():
+            try:
+                return {str(r.values["id"]): str(r.values.get("frameworkProgramme") or "H2020").lower() for r in read(other)}
+            except BadInput:
+                return {}
+    return {}
 
 
 def provenance(path: Path) -> Provenance:
@@ -106,11 +124,13 @@ def transform(rows: list[Row], path: Path, resolver: Resolver, report: ImportRep
     prov = provenance(path)
     src = prov.add_to(g)
     kind = kind_of(path)
+    programmes = sibling_programmes(path) if kind == "organization" else {}
     for row in rows:
         report.tick()
         try:
             if kind == "organization":
-                _organisation_row(g, row, path, src, resolver, report, gazetteer)
+                programme = programmes.get(str(row.values["projectID"]).strip(), "h2020")
+                _organisation_row(g, row, path, src, resolver, report, gazetteer, programme)
             else:
                 _project_row(g, row, path, src, report)
         except BadInput as exc:
@@ -121,7 +141,7 @@ def transform(rows: list[Row], path: Path, resolver: Resolver, report: ImportRep
 
 
 def _organisation_row(g: Graph, row: Row, path: Path, src: URIRef, resolver: Resolver, report: ImportReport,
-                      gazetteer: set[str] | None = None) -> None:
+                      gazetteer: set[str] | None = None, programme: str = "h2020") -> None:
     v = row.values
     where = Literal(f"{path.name}:{row.line}")
     amount = decimal_value(v["ecContribution"], path=path, line=row.line, column="ecContribution")
@@ -130,15 +150,14 @@ def _organisation_row(g: Graph, row: Row, path: Path, src: URIRef, resolver: Res
         raise BadInput(path, row.line, "organisationID", f"expected a numeric PIC, found {v['organisationID']!r}")
     country = str(v.get("country") or "")
     name = " ".join(str(v["name"]).split())
-    programme = "h2020"
-    project = project_iri(programme, v["projectID"])
+    project = project_iri(programme, str(v["projectID"]).strip())
     match = resolver.resolve(name, source="cordis", identifiers=[f"pic:{pic}"], city=None)
     own = iri("org", "cordis", pic)
     if own not in set(g.subjects(RDF.type, None)):
         g.add((own, RDF.type, ACTIVITY_CLASS.get(str(v.get("activityType")), ORGNS.Organization)))
-        add_label(g, own, name, name_lang(country))
+        add_label(g, own, name, None)  # CORDIS states no language of a name
         if v.get("shortName") and str(v["shortName"]).strip() != name:
-            add_label(g, own, str(v["shortName"]), name_lang(country), pref=False)
+            add_label(g, own, str(v["shortName"]), None, pref=False)
         g.add((own, DCTERMS.identifier, Literal(f"PIC {pic}")))
         g.add((own, SCHEMANS.addressCountry, Literal(country)))
         g.add((own, PROV.wasDerivedFrom, src))

@@ -101,6 +101,12 @@ def transform(rows: list[Row], path: Path, resolver: Resolver, report: ImportRep
     period = period_of(path)
     names = [clean_name(str(r.values[next(iter(r.values))])) for r in rows]
     reps = cluster(names)
+    postcodes: dict[str, set[str]] = {}  # evidence for resolving a beneficiary (2014-2020 list only)
+    if period == "2014-2020":
+        for row, name in zip(rows, names, strict=True):
+            code = postcode(list(row.values.values())[7])
+            if code:
+                postcodes.setdefault(reps[name], set()).add(code)
     actors: dict[str, URIRef] = {}
     seen: dict[str, int] = {}
     for row, name in zip(rows, names, strict=True):
@@ -111,7 +117,8 @@ def transform(rows: list[Row], path: Path, resolver: Resolver, report: ImportRep
                 report.notes.append(f"{path.name}:{row.line}: exact duplicate of line {seen[digest]}, kept once")
                 continue
             seen[digest] = row.line
-            actor = _actor(g, reps[name], name, src, resolver, report, actors, path, row, period)
+            actor = _actor(g, reps[name], name, src, resolver, report, actors, path, row, period,
+                           postcodes.get(reps[name], set()))
             if period == "2014-2020":
                 _operation_2014(g, row, path, src, actor, report, gazetteer)
             else:
@@ -124,14 +131,16 @@ def transform(rows: list[Row], path: Path, resolver: Resolver, report: ImportRep
 
 
 def _actor(g: Graph, rep: str, name: str, src: URIRef, resolver: Resolver, report: ImportReport,
-           actors: dict[str, URIRef], path: Path, row: Row, period: str) -> URIRef:
+           actors: dict[str, URIRef], path: Path, row: Row, period: str, postcodes: set[str]) -> URIRef:
     if rep not in actors:
-        # one IRI per list: the two lists spell a firm differently, and each spelling is the
-        # preferred name in its own list (merged only through a curated actor)
+        # one IRI per list (each spelling is the preferred name in its own list); a beneficiary
+        # that resolves to a curated actor or to an actor of an earlier import (the 2014-2020
+        # list for the 2007-2013 one, CORDIS, ROR: see imported.py) gets owl:sameAs it, and its
+        # participations name that actor
         own = iri("org", "efre", period, rep)
-        match = resolver.resolve(rep, source="efre")
+        match = resolver.resolve(rep, source="efre", postcodes=sorted(postcodes))
         g.add((own, RDF.type, ORGNS.Organization))
-        add_label(g, own, rep, "de")
+        add_label(g, own, rep, None)  # the list states no language of a name
         g.add((own, PROV.wasDerivedFrom, src))
         g.add((own, THCM.locator, Literal(f"{path.name}:{row.line}")))
         report.count("organisations")
@@ -141,7 +150,7 @@ def _actor(g: Graph, rep: str, name: str, src: URIRef, resolver: Resolver, repor
         actors[rep] = URIRef(match.target) if match.target else own
         actors["own:" + rep] = own
     if name != rep:
-        add_label(g, actors["own:" + rep], name, "de", pref=False)
+        add_label(g, actors["own:" + rep], name, None, pref=False)
     return actors[rep]
 
 

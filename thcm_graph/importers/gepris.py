@@ -87,7 +87,7 @@ def transform(rows: list[Row], path: Path, resolver: Resolver, report: ImportRep
                     own = iri("org", "dfg", str(inst))
                     match = resolver.resolve(name, source="gepris", identifiers=[f"gepris:{inst}"])
                     g.add((own, RDF.type, ORGNS.Organization))
-                    add_label(g, own, name, "de")
+                    add_label(g, own, name, None)  # GEPRIS states no language of a name
                     g.add((own, DCTERMS.identifier, Literal(f"GEPRIS institution {inst}")))
                     g.add((own, PROV.wasDerivedFrom, src))
                     g.add((own, THCM.locator, where))

@@ -34,7 +34,6 @@ from .base import (
     Row,
     add_label,
     iri,
-    name_lang,
     new_graph,
     postcode,
     read_text,
@@ -123,7 +122,7 @@ def transform(rows: list[Row], path: Path, resolver: Resolver, report: ImportRep
         own = org_iri(pic)
         match = resolver.resolve(name, source="imi", identifiers=[f"pic:{pic}"])
         g.add((own, RDF.type, ORGNS.Organization))
-        add_label(g, own, name, name_lang(country))
+        add_label(g, own, name, None)  # the markers state no language of a name
         g.add((own, DCTERMS.identifier, Literal(f"PIC {pic}")))
         g.add((own, SCHEMANS.addressCountry, Literal(country)))
         url = str(v.get("organizationUrl") or "")

@@ -1,12 +1,17 @@
 """NACE code list (``nacecodes.csv`` of the ``naceconverter`` package): a SKOS concept scheme.
 
 Defects handled: the header has 8 columns but every row only 6 (``validFrom``/``validTo`` are
-missing: accepted); the list is NACE Rev. 2.1 (English labels), so the concepts are linked to the
-EU vocabulary with ``skos:closeMatch`` to ``http://data.europa.eu/ux2/nace2.1/<code>``.
+missing: accepted); the list is NACE Rev. 2.1 (English labels). Its levels 1-4 (22 sections, 87
+divisions, 287 groups, 651 classes: exactly the official NACE Rev. 2.1 counts) are linked with
+``skos:closeMatch`` to the EU vocabulary ``http://data.europa.eu/ux2/nace2.1/<code without dots>``
+(section ``A``, division ``01``, group ``011``, class ``0111``; see docs/importers.md for the
+evidence). Level 5 (736 codes such as ``01.110``) is a national extension, not part of NACE, and
+gets no EU link.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -16,6 +21,17 @@ from .resolve import Resolver
 
 HEADER = ("code", "parentCode", "level", "name", "shortName", "notes", "validFrom", "validTo")
 SCHEME = iri("scheme", "nace-rev-2-1")
+#: The EU vocabularies' namespace of NACE Rev. 2.1 concepts (Rev. 2: http://data.europa.eu/ux2/nace2/).
+EU_NACE_21 = "http://data.europa.eu/ux2/nace2.1/"
+
+
+def eu_nace_code(code: str) -> bool:
+    """Whether ``code`` is a NACE section, division, group or class (has an EU vocabulary IRI).
+
+    >>> [eu_nace_code(c) for c in ("A", "01", "01.1", "01.11", "01.110")]
+    [True, True, True, True, False]
+    """
+    return bool(re.fullmatch(r"[A-Z]|\d{2}|\d{2}\.\d|\d{2}\.\d{2}", code))
 
 
 def read(path: Path) -> list[Row]:
@@ -54,7 +70,10 @@ def transform(rows: list[Row], path: Path, resolver: Resolver, report: ImportRep
             g.add((c, SKOS.broader, iri("field", "nace", v["parentCode"].strip().replace(".", "-"))))
         else:
             g.add((SCHEME, SKOS.hasTopConcept, c))
-        g.add((c, SKOS.closeMatch, URIRef("http://data.europa.eu/ux2/nace2.1/" + code.replace(".", ""))))
+        if eu_nace_code(code):
+            g.add((c, SKOS.closeMatch, URIRef(EU_NACE_21 + code.replace(".", ""))))
+        else:
+            report.count("national subclasses without EU link")
         g.add((c, PROV.wasDerivedFrom, src))
         report.count("concepts")
     return g

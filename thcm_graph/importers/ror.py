@@ -5,7 +5,8 @@ Defects handled (shared/data README): name typos and names that differ between s
 (the v1 file writes only alternative labels for ids that the manifest ``record_sources.csv`` also
 lists in schema v2, so one actor never gets two German preferred names); v2.0 records without
 subdivision; suspicious locations (kept, no NUTS code is derived from ROR); withdrawn records
-(skipped, reported); organisations without a German name (display name used, reported).
+(skipped, reported); organisations without a German name (reported). Names carry the
+language the record states (v2 ``names[].lang``, v1 ``labels[].iso639``) and none otherwise.
 """
 
 from __future__ import annotations
@@ -71,21 +72,37 @@ def v2_ids(path: Path) -> set[str]:
         return {r["ror_id"] for r in csv.DictReader(handle) if r.get("schema") == "v2"}
 
 
-def _names(rec: dict[str, Any]) -> tuple[str, list[tuple[str, str]], list[str]]:
-    """(display name, [(label, lang)], acronyms) of a v1 or v2 record."""
+def _names(rec: dict[str, Any]) -> tuple[tuple[str, str], list[tuple[str, str]]]:
+    """(display name, other names) of a v1 or v2 record, each as ``(text, language)``.
+
+    The language is the one the record states (v2 ``names[].lang``, v1 ``labels[].iso639``);
+    ``""`` where it states none (v1 ``name``, aliases and acronyms; v2 names without ``lang``).
+    """
     if "names" in rec:
-        display, labels, acronyms = "", [], []
+        display = ("", "")
+        others: list[tuple[str, str]] = []
         for n in rec["names"]:
-            if "ror_display" in n["types"]:
-                display = n["value"]
-            if "acronym" in n["types"]:
-                acronyms.append(n["value"])
+            entry = (str(n["value"]), str(n.get("lang") or ""))
+            if "ror_display" in n["types"] and not display[0]:
+                display = entry
             else:
-                labels.append((n["value"], n.get("lang") or ""))
-        return display, labels, acronyms
-    labels = [(lab["label"], lab.get("iso639") or "") for lab in rec.get("labels", [])]
-    labels += [(a, "") for a in rec.get("aliases", [])]
-    return rec["name"], [(rec["name"], ""), *labels], list(rec.get("acronyms", []))
+                others.append(entry)
+        return display, others
+    labels = [(str(lab["label"]), str(lab.get("iso639") or "")) for lab in rec.get("labels", [])]
+    aliases = [(str(a), "") for a in [*rec.get("aliases", []), *rec.get("acronyms", [])]]
+    return (str(rec["name"]), ""), labels + aliases
+
+
+def _preferred(display: tuple[str, str], others: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The preferred names: the display name, plus the first name in each other stated language
+    (so FSU keeps "Friedrich-Schiller-Universität Jena"@de beside its English display name)."""
+    chosen = [display]
+    taken = {display[1]}
+    for text, lang in others:
+        if lang and lang not in taken:
+            chosen.append((text, lang))
+            taken.add(lang)
+    return chosen
 
 
 def _external_ids(rec: dict[str, Any]) -> list[tuple[str, str]]:
@@ -118,24 +135,22 @@ def transform(rows: list[Row], path: Path, resolver: Resolver, report: ImportRep
         if rec.get("status") == "withdrawn":
             report.skipped.append(f"{path.name}:{row.line}: {rid} is withdrawn in ROR")
             continue
-        display, labels, acronyms = _names(rec)
+        display, others = _names(rec)
         ids = [f"ror:{rid}"] + [f"{k}:{v}" for k, v in _external_ids(rec)]
-        match = resolver.resolve(display, source="ror", identifiers=ids)
+        match = resolver.resolve(display[0], source="ror", identifiers=ids)
         own = iri("org", "ror", rid.rsplit("/", 1)[-1])
         subjects[rid] = URIRef(match.target) if match.target else own
         types = [t.lower() for t in rec.get("types", [])]
         g.add((own, RDF.type, next((TYPE_CLASS[t] for t in types if t in TYPE_CLASS), ORGNS.Organization)))
-        german = next((n for n, lang in labels if lang == "de"), None)
-        pref_ok = rid not in alt_only
-        if pref_ok:
-            if german is None:
-                report.notes.append(f"{path.name}:{row.line}: {rid} has no German name in ROR; display name used as @de label")
-            add_label(g, own, german or display, "de")
-            if display != (german or display):
-                add_label(g, own, display, "en")
-        for name, lang in labels + [(a, "") for a in acronyms]:
-            if not pref_ok or name not in (german, display):
-                add_label(g, own, name, lang or "en", pref=False)
+        # names keep the language ROR states and no other (an untagged display name stays untagged)
+        preferred = _preferred(display, others) if rid not in alt_only else []
+        for text, lang in preferred:
+            add_label(g, own, text, lang or None)
+        for text, lang in [display, *others]:
+            if (text, lang) not in preferred:
+                add_label(g, own, text, lang or None, pref=False)
+        if not any(lang == "de" for _, lang in preferred) and rid not in alt_only:
+            report.notes.append(f"{path.name}:{row.line}: {rid} has no German name in ROR; its names keep the languages ROR states")
         g.add((own, OWL.sameAs, URIRef(rid)))
         for kind, value in _external_ids(rec):
             if kind in ID_LINK:

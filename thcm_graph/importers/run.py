@@ -20,9 +20,9 @@ from types import ModuleType
 from rdflib import Graph
 
 from ..errors import InputError
-from . import cordis, efre, gepris, imi, nace, nuts, ror
+from . import cordis, efre, gepris, imi, imported, nace, nuts, ror
 from .base import ImportReport, import_graph_name
-from .resolve import Resolver
+from .resolve import Candidate, Resolver
 
 SOURCES: dict[str, ModuleType] = {
     "cordis": cordis, "efre": efre, "ror": ror, "nace": nace, "nuts": nuts, "gepris": gepris, "imi": imi,
@@ -61,26 +61,39 @@ def run_import(source: str, files: list[Path], *, data_dir: Path, imports_dir: P
     if source not in SOURCES:
         raise InputError(f"unknown source {source!r}; sources are: {', '.join(SOURCES)}")
     module = SOURCES[source]
-    resolver = Resolver.for_project(data_dir)
-    results: list[tuple[Path, bytes, ImportReport]] = []
+    curated = Resolver.for_project(data_dir)
     for path in files:
         if not path.is_file():
             raise InputError(f"{path}: no such file")
+    # files that take part in cross-source resolution go in precedence order (imported.py)
+    ordered = sorted(files, key=lambda p: imported.rank_of(source, p) or 0)
+    replaced = {import_graph_name(source, p) for p in files}
+    earlier: list[Candidate] = []  # actors of files of this command, for the files after them
+    results: dict[Path, tuple[bytes, ImportReport]] = {}
+    for path in ordered:
         on_progress(f"reading {path.name}")
         rows = module.read(path)
         report = ImportReport(source, [str(path)], rows_read=len(rows))
         if on_file is not None:
             report.on_record = on_file(path.name, len(rows))
+        rank = imported.rank_of(source, path)
+        resolver = Resolver(list(curated.candidates), curated.overrides)
+        if rank is not None:
+            resolver.add_imported(imported.from_imports_dir(imports_dir, rank, replaced))
+            resolver.add_imported(c for c in earlier if (imported.rank_of_graph(c.origin) or 0) < rank)
         on_progress(f"transforming {len(rows)} records of {path.name}")
         extra = {"gazetteer": gazetteer(imports_dir)} if source in ("cordis", "efre") else {}
         graph = module.transform(rows, path, resolver, report, skip_bad_rows=skip_bad_rows, **extra)
         report.count("triples", len(graph))
-        results.append((path, ntriples(graph), report))
-    outcome = ImportOutcome([r for _, _, r in results])
+        if rank is not None:
+            earlier.extend(imported.candidates(graph, import_graph_name(source, path)))
+        results[path] = (ntriples(graph), report)
+    outcome = ImportOutcome([results[p][1] for p in files])
     if dry_run:
         return outcome
     imports_dir.mkdir(parents=True, exist_ok=True)
-    for path, data, _ in results:
+    for path in files:
+        data = results[path][0]
         target = imports_dir / f"{import_graph_name(source, path)}.nt"
         if target.is_file() and target.read_bytes() == data:
             outcome.unchanged.append(target)
