@@ -25,6 +25,7 @@ class ActorSummaryModel(_Model):
     label_de: str | None = Field(description="Preferred label in German.")
     label_en: str | None = Field(description="Preferred label in English, where a source gives one.")
     kinds: list[str] = Field(description="thcm: classes (local names), e.g. Agency, NetworkOrganisation.")
+    name: str | None = Field(None, description="Preferred label without a language tag (an imported source that states no language).")
 
 
 class ActorPage(_Model):

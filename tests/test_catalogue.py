@@ -91,3 +91,19 @@ def test_figures_by_subject_and_in_total(big: Store) -> None:
     assert everything.total >= FIRMS // 10 and len(everything.items) == 10 and seconds < 5
     one = catalogue.list_figures(big, catalogue.FigureFilter(subject=f"{ID_NS}org/test-firm-10"))
     assert [f.value for f in one.items] == ["10"] and one.total == 1
+
+
+def test_actor_list_gives_the_untagged_name_of_an_imported_actor(session_build: Settings) -> None:
+    """Imported names whose source states no language are plain literals; the list still names them."""
+    base, _ = open_published(session_build)
+    store = OxigraphStore.in_memory()
+    result = base.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    assert isinstance(result, GraphResult)
+    store.add_triples(result.triples, graph=GRAPH)
+    firm = URIRef(f"{ID_NS}org/import-test-plain-name")
+    store.add_triples([
+        (firm, URIRef(RDF + "type"), URIRef(ORG + "Organization")),
+        (firm, URIRef(SKOS + "prefLabel"), Literal("AAA PLAIN NAME GMBH")),
+    ], graph=GRAPH)
+    page = catalogue.list_actors(store, catalogue.ActorFilter(text="aaa plain name"))
+    assert [(a.iri, a.label_de, a.label_en, a.name) for a in page.items] == [(str(firm), None, None, "AAA PLAIN NAME GMBH")]

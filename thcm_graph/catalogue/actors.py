@@ -78,7 +78,7 @@ def list_actors(store: Store, where: ActorFilter, *, limit: int = 50, offset: in
     for row in result.as_dicts():
         iri = str(row["actor"])
         kinds = sorted(k[len(ONTOLOGY_NS):] for k in (text(row, "kinds") or "").split())
-        items.append(ActorSummary(iri, _slug(iri), text(row, "labelDe"), text(row, "labelEn"), kinds))
+        items.append(ActorSummary(iri, _slug(iri), text(row, "labelDe"), text(row, "labelEn"), kinds, text(row, "name")))
     return Page(total=total, limit=limit, offset=offset, items=items)
 
 

@@ -36,6 +36,7 @@ class ActorSummary:
     label_de: str | None
     label_en: str | None
     kinds: list[str]
+    name: str | None = None  # untagged preferred label: an imported source states no language
 
 
 @dataclass(frozen=True)
