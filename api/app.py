@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
@@ -16,6 +17,10 @@ from thcm_graph.workers import QueryRunner, QueryWorkers
 
 from . import analysis, errors, exports, linked_data, rest, sparql, webui
 from .deps import StoreDep
+
+#: How ``thcm serve`` runs uvicorn (and the HTTP floor of ``benchmarks/floor_app.py``, so that the
+#: two are measured on the same stack): one process — the query workers do the CPU work.
+UVICORN_OPTIONS: dict[str, Any] = {"log_level": "info"}
 
 
 def start_workers(settings: Settings) -> QueryRunner:
@@ -30,6 +35,7 @@ def start_workers(settings: Settings) -> QueryRunner:
         timeout=settings.query_timeout,
         max_bytes=settings.max_result_bytes,
         max_workers=settings.max_workers,
+        pool_size=settings.pool_size,
         reload_interval=settings.reload_interval,
     )
 
@@ -111,6 +117,7 @@ def create_app(settings: Settings) -> FastAPI:
             "reload_error": workers.last_error,
             "running_queries": workers.running,
             "worker_pid": workers.zygote_pid,
+            "workers": workers.worker_pids,
             "query_timeout": workers.timeout,
         }
 

@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 from urllib.parse import parse_qs
@@ -25,7 +24,7 @@ from thcm_graph.build.update import apply_update
 from thcm_graph.config import Settings
 from thcm_graph.service_description import describe_service
 from thcm_graph.store import RDF_FORMATS, RESULT_FORMATS
-from thcm_graph.workers import QueryAnswer, QueryRequest, QueryRunner
+from thcm_graph.workers import ClientGone, QueryAnswer, QueryRequest, QueryRunner
 
 from .errors import HTTPProblem
 from .negotiation import choose, formats_from_parameter
@@ -120,23 +119,12 @@ def _etag(build_id: str, request: Request, query: str, params: dict[str, list[st
     return f'"{build_id}-{hashlib.sha256(key).hexdigest()[:16]}"'
 
 
-async def _until_disconnected(request: Request) -> None:
-    while not await request.is_disconnected():
-        await asyncio.sleep(0.1)
-
-
 async def _evaluate(request: Request, workers: QueryRunner, query_request: QueryRequest) -> QueryAnswer:
     """Run the query; if the client goes away first, the worker is killed."""
-    work = asyncio.ensure_future(workers.run(query_request))
-    watch = asyncio.ensure_future(_until_disconnected(request))
     try:
-        done, _ = await asyncio.wait({work, watch}, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        watch.cancel()
-    if work not in done:
-        work.cancel()
-        raise HTTPProblem(499, "client closed the request", "ClientClosedRequest")
-    return work.result()
+        return await workers.run(query_request, gone=request.is_disconnected)
+    except ClientGone:
+        raise HTTPProblem(499, "client closed the request", "ClientClosedRequest") from None
 
 
 def _service_description(request: Request, workers: QueryRunner, settings: Settings) -> Response:
