@@ -619,13 +619,31 @@ class QueryWorkers:
                 worker.retire()
             self._top_up()
 
+    def _pop_idle(self) -> _Worker | None:
+        """The most recently used idle worker that is still alive (``_lock`` held).
+
+        An idle worker never writes, so a readable socket means it ended (killed from outside):
+        it is dropped and replaced rather than handed a query it cannot answer.
+        """
+        while self._idle:
+            worker = self._idle.pop()
+            try:
+                worker.sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT)
+            except (BlockingIOError, InterruptedError):
+                self._busy[worker.pid] = worker
+                return worker
+            except OSError:
+                pass
+            worker.sock.close()
+            if worker.generation == self._generation:
+                self._live -= 1
+        return None
+
     def _take_nowait(self) -> _Worker | None:
         with self._lock:
             if self._closed:
                 raise StoreError("the query workers are shut down")
-            worker = self._idle.pop() if self._idle else None
-            if worker is not None:
-                self._busy[worker.pid] = worker
+            worker = self._pop_idle()
             if len(self._idle) < self._pool_size:
                 self._top_up()
             return worker
@@ -633,9 +651,8 @@ class QueryWorkers:
     def _enqueue(self, waiter: _Waiter) -> _Worker | None:
         """Wait in line for a worker, unless one became free meanwhile."""
         with self._lock:
-            if self._idle:
-                worker = self._idle.pop()
-                self._busy[worker.pid] = worker
+            worker = self._pop_idle()
+            if worker is not None:
                 return worker
             self._waiters.append(waiter)
             self._top_up()
