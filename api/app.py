@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from starlette.concurrency import run_in_threadpool
+from starlette.types import Receive, Scope, Send
 
 from thcm_graph import __version__
 from thcm_graph.config import Settings
@@ -40,6 +41,19 @@ def start_workers(settings: Settings) -> QueryRunner:
     )
 
 
+class ThcmApp(FastAPI):
+    """The FastAPI application, with one shortcut: ``GET /sparql?query=…`` is first offered to
+    :func:`api.sparql.answer_get`, which answers it without the middleware and routing layers
+    (they cost more than a lookup query; see docs/endpoint.md). Everything it declines — and every
+    other request — goes through the full stack."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (scope["type"] == "http" and scope["path"] == "/sparql" and scope["method"] == "GET"
+                and await sparql.answer_get(self.state.workers, scope, receive, send)):
+            return
+        await super().__call__(scope, receive, send)
+
+
 def create_app(settings: Settings) -> FastAPI:
     """The web service over the current published build in ``settings.state_path``.
 
@@ -54,7 +68,7 @@ def create_app(settings: Settings) -> FastAPI:
         finally:
             app.state.workers.close()
 
-    app = FastAPI(
+    app = ThcmApp(
         title="thcm-graph",
         version=__version__,
         description=(
@@ -74,7 +88,7 @@ def create_app(settings: Settings) -> FastAPI:
             expose_headers=["ETag", "X-Thcm-Build"],
             max_age=3600,
         )
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(GZipMiddleware, minimum_size=sparql.GZIP_MINIMUM)
     errors.install(app)
     app.include_router(sparql.router)
     app.include_router(exports.router)
