@@ -3,8 +3,9 @@
 - Queries by GET (``?query=``), POST form-encoded, POST ``application/sparql-query`` (§2.1).
 - ``default-graph-uri`` / ``named-graph-uri`` set the dataset (§2.1.4); otherwise the default
   graph is the union of all named graphs (as a set) and every named graph is available.
-- Each query runs in its own worker process with a time limit (:mod:`thcm_graph.workers`); if
-  the client disconnects, the worker is killed.
+- Each query runs in a worker process with a time limit (:mod:`thcm_graph.workers`); if the
+  client disconnects, the worker is killed. ``GET`` queries take a direct path
+  (:func:`answer_get`) that skips the framework's layers.
 - ``GET /sparql`` without a query answers with the Service Description.
 - Updates (§2.2) are refused with 403 unless ``THCM_UPDATE_TOKEN`` is set and the request carries
   it as a bearer token; an accepted update is validated and published like a build.
