@@ -267,21 +267,94 @@ def _zygote(conn: multiprocessing.connection.Connection, store_dir: str, max_byt
 
 
 class _Worker:
-    """The server's end of one worker process: its pid, its socket, the build it answers from."""
+    """The server's end of one worker process: its pid, its socket, the build it answers from.
 
-    __slots__ = ("demoted", "generation", "pid", "publication", "sock")
+    Once used from an event loop, the socket stays registered with that loop's reader for the
+    worker's whole life (no registration per query): :meth:`readable` completes the pending
+    answer, and for an idle worker — which never writes — reports its death.
+    """
+
+    __slots__ = ("buffer", "demoted", "generation", "loop", "on_death", "pending", "pid", "publication", "sock")
 
     def __init__(self, pid: int, sock: socket.socket, publication: Publication, generation: int) -> None:
         self.pid, self.sock, self.publication, self.generation = pid, sock, publication, generation
         self.demoted = False
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.pending: asyncio.Future[tuple[dict[str, Any], bytes]] | None = None
+        self.buffer = bytearray()
+        self.on_death: Callable[[_Worker], None] | None = None
+
+    def watched_by(self, loop: asyncio.AbstractEventLoop) -> bool:
+        """True if the socket is registered with ``loop`` (a live loop's reader sees every byte)."""
+        return self.loop is loop
+
+    def watch(self, loop: asyncio.AbstractEventLoop, on_death: Callable[[_Worker], None]) -> None:
+        """Register the socket with ``loop`` for the rest of the worker's life (call on that loop)."""
+        if self.loop is not None and not self.loop.is_closed():
+            raise StoreError("a query worker is already watched by another running event loop")
+        self.loop, self.on_death = loop, on_death
+        loop.add_reader(self.sock.fileno(), self.readable)
+
+    def readable(self) -> None:
+        try:
+            chunk = self.sock.recv(1 << 18)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            chunk = b""
+        pending = self.pending
+        if pending is None or pending.done():
+            if self.on_death is not None:  # an idle worker wrote or closed: it has ended
+                self.on_death(self)
+            return
+        if not chunk:
+            pending.set_exception(_lost(self))
+            return
+        self.buffer += chunk
+        if len(self.buffer) < _LENGTHS.size:
+            return
+        head_length, body_length = _LENGTHS.unpack_from(self.buffer)
+        end = _LENGTHS.size + head_length + body_length
+        if len(self.buffer) >= end:
+            head_end = _LENGTHS.size + head_length
+            try:
+                header = json.loads(bytes(self.buffer[_LENGTHS.size:head_end]))
+            except ValueError:
+                pending.set_exception(_lost(self))
+                return
+            pending.set_result((header, bytes(self.buffer[head_end:end])))
+
+    def _close_socket(self) -> None:
+        loop = self.loop
+        if self.sock.fileno() < 0:
+            return  # closed already
+        if loop is None or loop.is_closed():
+            self.sock.close()
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            loop.remove_reader(self.sock.fileno())
+            self.sock.close()
+        else:  # the reader belongs to the loop: unregister there, before the descriptor number is reused
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(self._close_socket_on_loop)
+
+    def _close_socket_on_loop(self) -> None:
+        assert self.loop is not None
+        if self.sock.fileno() >= 0:
+            self.loop.remove_reader(self.sock.fileno())
+            self.sock.close()
 
     def kill(self) -> None:
         _kill(self.pid)
-        self.sock.close()
+        self._close_socket()
 
     def retire(self) -> None:
         """Let an idle worker end: it exits when it reads the end of its socket."""
-        self.sock.close()
+        self._close_socket()
 
 
 class _Zygote:
@@ -376,42 +449,6 @@ def _to_answer(header: dict[str, Any], body: bytes, build_id: str, started: floa
     return QueryAnswer(header["k"], header["f"], body, build_id, time.perf_counter() - started)
 
 
-class _FrameReader:
-    """Reads one answer frame from a non-blocking socket when the event loop says it is readable."""
-
-    __slots__ = ("buffer", "done", "sock", "worker")
-
-    def __init__(self, worker: _Worker, done: asyncio.Future[tuple[dict[str, Any], bytes]]) -> None:
-        self.worker, self.sock, self.done = worker, worker.sock, done
-        self.buffer = bytearray()
-
-    def readable(self) -> None:
-        if self.done.done():
-            return
-        try:
-            chunk = self.sock.recv(1 << 18)
-        except (BlockingIOError, InterruptedError):
-            return
-        except OSError:
-            chunk = b""
-        if not chunk:
-            self.done.set_exception(_lost(self.worker))
-            return
-        self.buffer += chunk
-        if len(self.buffer) < _LENGTHS.size:
-            return
-        head_length, body_length = _LENGTHS.unpack_from(self.buffer)
-        end = _LENGTHS.size + head_length + body_length
-        if len(self.buffer) >= end:
-            head_end = _LENGTHS.size + head_length
-            try:
-                header = json.loads(bytes(self.buffer[_LENGTHS.size:head_end]))
-            except ValueError:
-                self.done.set_exception(_lost(self.worker))
-                return
-            self.done.set_result((header, bytes(self.buffer[head_end:end])))
-
-
 class _Waiter:
     """Someone waiting for a free worker: an asyncio future, or a thread's event."""
 
@@ -491,6 +528,7 @@ class QueryWorkers:
         self._forking = 0
         self._generation = 0
         self._closed = False
+        self._loop: asyncio.AbstractEventLoop | None = None  # the event loop of the last run(): it watches the sockets
         directory = self._layout.current_dir()
         self._zygote = _Zygote(Publication(directory, read_manifest(directory)), max_bytes=max_bytes, timeout=timeout)
         self._idle = [self._zygote.fork_worker(0) for _ in range(self._pool_size)]
@@ -627,6 +665,9 @@ class QueryWorkers:
         """
         while self._idle:
             worker = self._idle.pop()
+            if worker.loop is not None and not worker.loop.is_closed():
+                self._busy[worker.pid] = worker  # its loop's reader reports a death (_worker_died)
+                return worker
             try:
                 worker.sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT)
             except (BlockingIOError, InterruptedError):
@@ -638,6 +679,16 @@ class QueryWorkers:
             if worker.generation == self._generation:
                 self._live -= 1
         return None
+
+    def _worker_died(self, worker: _Worker) -> None:
+        """On the event loop: an idle worker's socket closed (killed from outside): drop and replace it."""
+        with self._lock:
+            if worker in self._idle:
+                self._idle.remove(worker)
+                if worker.generation == self._generation:
+                    self._live -= 1
+                self._top_up()
+        worker.kill()
 
     def _take_nowait(self) -> _Worker | None:
         with self._lock:
@@ -779,26 +830,28 @@ class QueryWorkers:
         frame = _request_frame(request)
         worker = await self._take()
         loop = asyncio.get_running_loop()
+        self._loop = loop
         done: asyncio.Future[tuple[dict[str, Any], bytes]] = loop.create_future()
-        reader = _FrameReader(worker, done)
-        fd = worker.sock.fileno()
         demote = expire = None
         reusable = False
         try:
+            if not worker.watched_by(loop):
+                worker.watch(loop, self._worker_died)
+            worker.buffer.clear()
+            worker.pending = done
             sent = 0
             with contextlib.suppress(BlockingIOError):
                 sent = worker.sock.send(frame)
             if sent < len(frame):
                 await loop.sock_sendall(worker.sock, frame[sent:])
-            loop.add_reader(fd, reader.readable)
             demote = loop.call_later(DEPRIORITISE_AFTER, self._long_running, loop, worker, done, gone)
             expire = loop.call_later(self.timeout, _expire, done, self.timeout)
             header, body = await done
             reusable = True
-        except (BrokenPipeError, ConnectionResetError):
+        except OSError:  # the worker's socket broke: the process is gone
             raise _lost(worker) from None
         finally:
-            loop.remove_reader(fd)
+            worker.pending = None
             if demote is not None:
                 demote.cancel()
             if expire is not None:
@@ -820,6 +873,12 @@ class QueryWorkers:
 
     def run_sync(self, request: QueryRequest) -> QueryAnswer:
         """Evaluate ``request``, blocking (for routes running in a thread); :class:`QueryTimeout` after the time limit."""
+        loop = self._loop
+        if loop is not None and loop.is_running():
+            try:
+                asyncio.get_running_loop()
+            except RuntimeError:  # another thread: the loop owns the workers' sockets, let it run the query
+                return asyncio.run_coroutine_threadsafe(self.run(request), loop).result()
         started = time.perf_counter()
         self.current()
         frame = _request_frame(request)
