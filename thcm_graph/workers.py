@@ -232,6 +232,14 @@ def _worker(store: Any, sock: socket.socket, max_bytes: int, timeout: float) -> 
     os._exit(0)
 
 
+#: Queries the zygote runs once after loading a build (see :func:`_zygote`).
+_WARM_UP = (
+    "ASK { ?s ?p ?o }",
+    "SELECT ?p ?o WHERE { ?s ?p ?o } LIMIT 1",
+    "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1",
+)
+
+
 def _zygote(conn: multiprocessing.connection.Connection, store_dir: str, max_bytes: int, timeout: float) -> None:
     """Entry point of the zygote process (started with ``spawn``)."""
     from .store.oxigraph import OxigraphStore
@@ -245,6 +253,12 @@ def _zygote(conn: multiprocessing.connection.Connection, store_dir: str, max_byt
     except Exception as exc:
         conn.send(("failed", str(exc)))
         return
+    # Warm up before the first fork: what the first queries initialise lazily is then shared,
+    # copy-on-write, by every worker instead of being paid again in each (at 10^6 triples the
+    # first queries of a fresh worker took up to 0.3-0.9 s without this).
+    for query in _WARM_UP:
+        with contextlib.suppress(Exception):
+            store.query_raw(query).serialize("json")
     conn.send(("ready", None))
     while True:
         try:
