@@ -10,8 +10,9 @@ pyoxigraph has no query timeout of its own, and a thread cannot be stopped from 
 - The zygote is started with the ``spawn`` method, so it never inherits the web server's threads
   (forking a multi-threaded process can deadlock).
 - Workers are **persistent**: forked once, each serves one query at a time over its own socket
-  with a minimal framing (8-byte lengths, a JSON header, the result bytes; no pickle). Forking per
-  query cost 80–200 ms at 10^6 triples (page tables of a multi-GB process), more than the query.
+  with a minimal framing (8-byte lengths, a JSON header, the result bytes; no pickle). A fork per
+  query cost 80–200 ms at 10^6 triples (the fork of the ~800 MB zygote ~30 ms, then the fresh
+  child's cold start), hundreds of times a lookup.
 - The server keeps idle workers ready (``pool_size``, ``THCM_POOL_SIZE``) and takes one per query
   without a thread hop: the asyncio path waits on the socket with the event loop's own reader.
   At most ``max_workers`` (``THCM_MAX_WORKERS``) queries run at once; more wait for a worker.
