@@ -11,7 +11,7 @@ PORT   ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv virtuoso bench-remote build import validate run serve lint test test-fast bench stats dumps clean distclean assets optional-assets browser
+.PHONY: help venv virtuoso wrk bench-remote build import validate run serve lint test test-fast bench stats dumps clean distclean assets optional-assets browser
 
 help:  ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -31,6 +31,13 @@ virtuoso:  ## install Virtuoso Open Source 7 (Debian package) if virtuoso-t is m
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource; }
+
+wrk:  ## install the wrk HTTP load client (Debian package) if missing; benchmarks/floor_app.py is the HTTP floor
+	@command -v wrk >/dev/null 2>&1 || { \
+	  echo "installing wrk (apt-get)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 
 # The web interface's browser libraries: npm packages pinned by web/package-lock.json, copied into
 # api/static/vendor/ (git-ignored) and served by the app itself; nothing is fetched at run time.

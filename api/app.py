@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from starlette.concurrency import run_in_threadpool
+from starlette.types import Receive, Scope, Send
 
 from thcm_graph import __version__
 from thcm_graph.config import Settings
@@ -16,6 +18,10 @@ from thcm_graph.workers import QueryRunner, QueryWorkers
 
 from . import analysis, errors, exports, linked_data, rest, sparql, webui
 from .deps import StoreDep
+
+#: How ``thcm serve`` runs uvicorn (and the HTTP floor of ``benchmarks/floor_app.py``, so that the
+#: two are measured on the same stack): one process — the query workers do the CPU work.
+UVICORN_OPTIONS: dict[str, Any] = {"log_level": "info"}
 
 
 def start_workers(settings: Settings) -> QueryRunner:
@@ -30,8 +36,22 @@ def start_workers(settings: Settings) -> QueryRunner:
         timeout=settings.query_timeout,
         max_bytes=settings.max_result_bytes,
         max_workers=settings.max_workers,
+        pool_size=settings.pool_size,
         reload_interval=settings.reload_interval,
     )
+
+
+class ThcmApp(FastAPI):
+    """The FastAPI application, with one shortcut: ``GET /sparql?query=…`` is first offered to
+    :func:`api.sparql.answer_get`, which answers it without the middleware and routing layers
+    (they cost more than a lookup query; see docs/endpoint.md). Everything it declines — and every
+    other request — goes through the full stack."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (scope["type"] == "http" and scope["path"] == "/sparql" and scope["method"] == "GET"
+                and await sparql.answer_get(self.state.workers, scope, receive, send)):
+            return
+        await super().__call__(scope, receive, send)
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -48,7 +68,7 @@ def create_app(settings: Settings) -> FastAPI:
         finally:
             app.state.workers.close()
 
-    app = FastAPI(
+    app = ThcmApp(
         title="thcm-graph",
         version=__version__,
         description=(
@@ -68,7 +88,7 @@ def create_app(settings: Settings) -> FastAPI:
             expose_headers=["ETag", "X-Thcm-Build"],
             max_age=3600,
         )
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(GZipMiddleware, minimum_size=sparql.GZIP_MINIMUM)
     errors.install(app)
     app.include_router(sparql.router)
     app.include_router(exports.router)
@@ -111,6 +131,7 @@ def create_app(settings: Settings) -> FastAPI:
             "reload_error": workers.last_error,
             "running_queries": workers.running,
             "worker_pid": workers.zygote_pid,
+            "workers": workers.worker_pids,
             "query_timeout": workers.timeout,
         }
 

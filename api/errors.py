@@ -29,7 +29,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPProblem)
     async def _problem(_: Request, exc: HTTPProblem) -> JSONResponse:
-        return error_response(exc.status, exc.kind, exc.message, exc.headers)
+        return problem_response(exc)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -47,12 +47,22 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(ThcmError)
     async def _thcm(_: Request, exc: ThcmError) -> JSONResponse:
-        if isinstance(exc, QueryTimeout | WorkersBusy):
-            status = 503  # the service refused to spend more time; the message says which limit
-        elif isinstance(exc, ResultTooLarge | InputError):
-            status = 400
-        elif isinstance(exc, StoreError):
-            status = 503
-        else:
-            status = 500
-        return error_response(status, type(exc).__name__, str(exc))
+        return problem_response(exc)
+
+
+def status_of(exc: ThcmError) -> int:
+    """The HTTP status for one of our exceptions."""
+    if isinstance(exc, QueryTimeout | WorkersBusy):
+        return 503  # the service refused to spend more time; the message says which limit
+    if isinstance(exc, ResultTooLarge | InputError):
+        return 400
+    if isinstance(exc, StoreError):
+        return 503  # e.g. a worker lost mid-query (WorkerLost): it is replaced, try again
+    return 500
+
+
+def problem_response(exc: ThcmError | HTTPProblem) -> JSONResponse:
+    """The JSON error response for one of our exceptions or an :class:`HTTPProblem`."""
+    if isinstance(exc, HTTPProblem):
+        return error_response(exc.status, exc.kind, exc.message, exc.headers)
+    return error_response(status_of(exc), type(exc).__name__, str(exc))

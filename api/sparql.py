@@ -3,8 +3,9 @@
 - Queries by GET (``?query=``), POST form-encoded, POST ``application/sparql-query`` (§2.1).
 - ``default-graph-uri`` / ``named-graph-uri`` set the dataset (§2.1.4); otherwise the default
   graph is the union of all named graphs (as a set) and every named graph is available.
-- Each query runs in its own worker process with a time limit (:mod:`thcm_graph.workers`); if
-  the client disconnects, the worker is killed.
+- Each query runs in a worker process with a time limit (:mod:`thcm_graph.workers`); if the
+  client disconnects, the worker is killed. ``GET`` queries take a direct path
+  (:func:`answer_get`) that skips the framework's layers.
 - ``GET /sparql`` without a query answers with the Service Description.
 - Updates (§2.2) are refused with 403 unless ``THCM_UPDATE_TOKEN`` is set and the request carries
   it as a bearer token; an accepted update is validated and published like a build.
@@ -13,21 +14,25 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 import hashlib
 import hmac
+from collections.abc import Awaitable, Callable
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
+from starlette.types import Message, Receive, Scope, Send
 
 from thcm_graph.build.update import apply_update
 from thcm_graph.config import Settings
+from thcm_graph.errors import ThcmError
 from thcm_graph.service_description import describe_service
 from thcm_graph.store import RDF_FORMATS, RESULT_FORMATS
-from thcm_graph.workers import QueryAnswer, QueryRequest, QueryRunner
+from thcm_graph.workers import ClientGone, QueryAnswer, QueryRequest, QueryRunner
 
-from .errors import HTTPProblem
+from .errors import HTTPProblem, problem_response
 from .negotiation import choose, formats_from_parameter
 
 router = APIRouter()
@@ -101,7 +106,7 @@ async def _read(request: Request, settings: Settings) -> tuple[str | None, str |
     return query, update, params
 
 
-def _formats(request: Request, params: dict[str, list[str]]) -> dict[str, str | None]:
+def _formats(accept: str | None, params: dict[str, list[str]]) -> dict[str, str | None]:
     """The format to answer with for each kind of result, from ``format=``/``output=`` or the Accept header."""
     try:
         requested = formats_from_parameter(params.get("format", []) + params.get("output", []))
@@ -109,34 +114,22 @@ def _formats(request: Request, params: dict[str, list[str]]) -> dict[str, str | 
         raise HTTPProblem(400, str(exc)) from None
     if requested is not None:
         return requested
-    accept = request.headers.get("accept")
     tabular = choose(accept, RESULT_FORMATS, "json")
     return {"select": tabular, "ask": tabular, "graph": choose(accept, RDF_FORMATS, "turtle")}
 
 
-def _etag(build_id: str, request: Request, query: str, params: dict[str, list[str]]) -> str:
+def _etag(build_id: str, accept: str, query: str, params: dict[str, list[str]]) -> str:
     """Weak validator of one representation: the build, the query, the dataset and the negotiation."""
-    key = repr((query, sorted(params.items()), request.headers.get("accept", ""))).encode()
+    key = repr((query, sorted(params.items()), accept)).encode()
     return f'"{build_id}-{hashlib.sha256(key).hexdigest()[:16]}"'
-
-
-async def _until_disconnected(request: Request) -> None:
-    while not await request.is_disconnected():
-        await asyncio.sleep(0.1)
 
 
 async def _evaluate(request: Request, workers: QueryRunner, query_request: QueryRequest) -> QueryAnswer:
     """Run the query; if the client goes away first, the worker is killed."""
-    work = asyncio.ensure_future(workers.run(query_request))
-    watch = asyncio.ensure_future(_until_disconnected(request))
     try:
-        done, _ = await asyncio.wait({work, watch}, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        watch.cancel()
-    if work not in done:
-        work.cancel()
-        raise HTTPProblem(499, "client closed the request", "ClientClosedRequest")
-    return work.result()
+        return await workers.run(query_request, gone=request.is_disconnected)
+    except ClientGone:
+        raise HTTPProblem(499, "client closed the request", "ClientClosedRequest") from None
 
 
 def _service_description(request: Request, workers: QueryRunner, settings: Settings) -> Response:
@@ -199,12 +192,12 @@ async def _protocol(request: Request) -> Response:
         raise HTTPProblem(400, "the query is empty")
 
     publication = workers.current()
-    etag = _etag(publication.build_id, request, query, params)
+    etag = _etag(publication.build_id, request.headers.get("accept", ""), query, params)
     headers = {"ETag": etag, "X-Thcm-Build": publication.build_id, "Vary": "Accept", "Cache-Control": CACHE_CONTROL}
     if request.method == "GET" and etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
         return Response(status_code=304, headers=headers)
 
-    formats = _formats(request, params)
+    formats = _formats(request.headers.get("accept"), params)
     answer = await _evaluate(
         request,
         workers,
@@ -238,3 +231,96 @@ async def sparql_get(request: Request) -> Response:
 async def sparql_post(request: Request) -> Response:
     """Answer a form-encoded or direct POST query (§2.1.2, §2.1.3), or an authorised update (§2.2)."""
     return await _protocol(request)
+
+
+# -- the direct path for GET queries -------------------------------------------------------------
+#
+# A GET query is the endpoint's most frequent request and, for lookups, its cheapest: the
+# framework's layers (middleware, routing, dependency solving) cost more than evaluating it. So
+# the application (api.app.ThcmApp) offers GET /sparql to `answer_get` first. It answers with the
+# same helpers, headers, errors and compression as the route above, and declines (returns False,
+# having sent nothing) whatever it does not handle the same way: cross-origin requests (CORS),
+# other parameters, a missing query (the service description), several values, a root path.
+
+_DIRECT_PARAMS = frozenset({"query", "format", "output", "default-graph-uri", "named-graph-uri"})
+_DIRECT_HEADERS = frozenset({b"accept", b"accept-encoding", b"if-none-match", b"host", b"origin"})
+GZIP_MINIMUM = 1024  # as the GZipMiddleware of api.app
+
+
+def _disconnect_watch(receive: Receive) -> tuple[Callable[[], Awaitable[bool]], Callable[[], None]]:
+    """``gone()`` for a GET request: has the client disconnected? And a function to stop watching."""
+    pending: list[asyncio.Future[Message]] = []
+
+    async def gone() -> bool:
+        if pending and pending[0].done() and pending[0].result()["type"] != "http.disconnect":
+            pending.pop()  # the (empty) request body: listen again
+        if not pending:
+            pending.append(asyncio.ensure_future(receive()))
+            await asyncio.sleep(0)
+        return pending[0].done() and pending[0].result()["type"] == "http.disconnect"
+
+    def stop() -> None:
+        for future in pending:
+            future.cancel()
+
+    return gone, stop
+
+
+async def answer_get(workers: QueryRunner, scope: Scope, receive: Receive, send: Send) -> bool:
+    """Answer ``GET /sparql?query=…`` directly; False (nothing sent) if the request is not one it handles."""
+    if scope.get("root_path"):
+        return False
+    found: dict[bytes, bytes] = {}
+    for name, value in scope["headers"]:
+        if name in _DIRECT_HEADERS:
+            if name in found or name == b"origin":
+                return False  # repeated header, or CORS: the route and its middleware decide
+            found[name] = value
+    host = found.get(b"host")
+    if host is None:
+        return False
+    try:
+        params = parse_qs(_decode(scope["query_string"], "query string"), keep_blank_values=True)
+        if not params.keys() <= _DIRECT_PARAMS or len(params.get("query", ())) != 1 or not params["query"][0].strip():
+            return False
+        query = params["query"][0]
+        accept = found.get(b"accept", b"").decode("latin-1")
+        publication = workers.current()
+        etag = _etag(publication.build_id, accept, query, params)
+        headers = {"ETag": etag, "X-Thcm-Build": publication.build_id, "Vary": "Accept", "Cache-Control": CACHE_CONTROL}
+        if etag in [t.strip() for t in found.get(b"if-none-match", b"").decode("latin-1").split(",")]:
+            await Response(status_code=304, headers=headers)(scope, receive, send)
+            return True
+        formats = _formats(accept or None, params)
+        base_iri = f"{scope.get('scheme', 'http')}://{host.decode('latin-1')}/sparql"
+        gone, stop = _disconnect_watch(receive)
+        try:
+            answer = await workers.run(
+                QueryRequest(query, formats, default_graph=params.get("default-graph-uri") or None,
+                             named_graphs=params.get("named-graph-uri") or None, base_iri=base_iri),
+                gone=gone,
+            )
+        except ClientGone:
+            raise HTTPProblem(499, "client closed the request", "ClientClosedRequest") from None
+        finally:
+            stop()
+        if answer.fmt is None:
+            offered = RDF_FORMATS if answer.kind == "graph" else RESULT_FORMATS
+            raise HTTPProblem(
+                406,
+                f"cannot answer a {answer.kind.upper()} query in the requested format; available: {', '.join(offered.values())}",
+                "NotAcceptable",
+            )
+    except (HTTPProblem, ThcmError) as exc:
+        await problem_response(exc)(scope, receive, send)
+        return True
+    body = answer.body
+    headers["X-Thcm-Build"] = answer.build_id
+    if len(body) >= GZIP_MINIMUM:
+        headers["Vary"] = "Accept, Accept-Encoding"
+        if b"gzip" in found.get(b"accept-encoding", b""):
+            body = gzip.compress(body, compresslevel=9) if len(body) < 2**17 else await asyncio.to_thread(gzip.compress, body, 9)
+            headers["Content-Encoding"] = "gzip"
+    media = {**RESULT_FORMATS, **RDF_FORMATS}[answer.fmt]
+    await Response(body, media_type=f"{media}; charset=utf-8", headers=headers)(scope, receive, send)
+    return True

@@ -34,6 +34,34 @@ def children_of(pid: int) -> list[int]:
     return found
 
 
+def alive(pid: int) -> bool:
+    """True while ``pid`` exists and is not a zombie."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def cpu_ticks(pid: int) -> int:
+    """User + system CPU time of ``pid`` in clock ticks (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])
+
+
+def computing(pids: list[int], window: float = 0.3) -> list[int]:
+    """Those of ``pids`` that used CPU during ``window`` seconds (idle workers block in recv and use none)."""
+    before = {pid: cpu_ticks(pid) for pid in pids}
+    time.sleep(window)
+    return [pid for pid in pids if alive(pid) and cpu_ticks(pid) > before[pid]]
+
+
+def busy_workers(server: Server) -> list[int]:
+    return list(httpx.get(f"{server.base_url}/health").json()["workers"]["busy"])
+
+
 @pytest.fixture(scope="module")
 def limited(tmp_path_factory: pytest.TempPathFactory, session_build: Settings) -> Iterator[Server]:
     server = start_server(session_build, extra_env={"THCM_QUERY_TIMEOUT": str(TIMEOUT)})
@@ -42,7 +70,7 @@ def limited(tmp_path_factory: pytest.TempPathFactory, session_build: Settings) -
 
 
 def test_runaway_queries_are_stopped_and_cheap_queries_keep_answering(limited: Server) -> None:
-    worker_pid = httpx.get(f"{limited.base_url}/health").json()["worker_pid"]
+    zygote = httpx.get(f"{limited.base_url}/health").json()["worker_pid"]
     outcomes: list[httpx.Response] = []
 
     def runaway() -> None:
@@ -52,12 +80,13 @@ def test_runaway_queries_are_stopped_and_cheap_queries_keep_answering(limited: S
     for thread in threads:
         thread.start()
     deadline = time.monotonic() + 10
-    while len(children_of(worker_pid)) < 4:
+    while len(runaways := busy_workers(limited)) < 4:
         assert time.monotonic() < deadline, "the runaway queries never started"
         time.sleep(0.05)
+    assert set(runaways) <= set(children_of(zygote))  # each runs in a worker process of the zygote
 
     latencies = []
-    while len(children_of(worker_pid)) >= 4 and len(latencies) < 20:
+    while all(alive(pid) for pid in runaways) and len(latencies) < 20:
         started = time.perf_counter()
         response = httpx.get(f"{limited.base_url}/sparql", params={"query": CHEAP}, timeout=10)
         latencies.append(time.perf_counter() - started)
@@ -73,20 +102,33 @@ def test_runaway_queries_are_stopped_and_cheap_queries_keep_answering(limited: S
     assert [r.status_code for r in outcomes] == [503] * 4
     assert all("THCM_QUERY_TIMEOUT" in r.json()["error"]["message"] for r in outcomes)
     deadline = time.monotonic() + 1.0  # SIGKILL is delivered at once; the exit takes a moment
-    while children_of(worker_pid):  # killed, not left computing
-        assert time.monotonic() < deadline, f"workers still running: {children_of(worker_pid)}"
+    while [pid for pid in runaways if alive(pid)]:  # killed, not left computing
+        assert time.monotonic() < deadline, f"workers still running: {[pid for pid in runaways if alive(pid)]}"
         time.sleep(0.02)
+    assert computing(children_of(zygote)) == []  # the replacements forked meanwhile are idle
     assert httpx.get(f"{limited.base_url}/health").json()["running_queries"] == 0
 
 
 def test_a_client_that_leaves_stops_its_query(limited: Server) -> None:
-    worker_pid = httpx.get(f"{limited.base_url}/health").json()["worker_pid"]
-    with pytest.raises(httpx.ReadTimeout):
-        httpx.get(f"{limited.base_url}/sparql", params={"query": RUNAWAY}, timeout=0.5)
-    deadline = time.monotonic() + TIMEOUT - 0.5  # well before the time limit would have stopped it
-    while children_of(worker_pid):
+    zygote = httpx.get(f"{limited.base_url}/health").json()["worker_pid"]
+    started: list[int] = []
+
+    def leave_early() -> None:
+        with pytest.raises(httpx.ReadTimeout):
+            httpx.get(f"{limited.base_url}/sparql", params={"query": RUNAWAY}, timeout=0.8)
+
+    client = threading.Thread(target=leave_early)
+    client.start()
+    deadline = time.monotonic() + 5
+    while not started:
+        assert time.monotonic() < deadline, "the runaway query never started"
+        started = busy_workers(limited)
+    client.join()
+    deadline = time.monotonic() + TIMEOUT - 0.8  # well before the time limit would have stopped it
+    while alive(started[0]):
         assert time.monotonic() < deadline, "the worker kept computing after the client left"
         time.sleep(0.05)
+    assert computing(children_of(zygote)) == []  # no process of the zygote uses CPU any more
 
 
 def test_result_size_limit(session_build: Settings) -> None:

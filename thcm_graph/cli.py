@@ -276,7 +276,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
     """
     import uvicorn
 
-    from api.app import create_app
+    from api.app import UVICORN_OPTIONS, create_app
 
     from .store import current_publication, open_remote, remote_publication
 
@@ -287,7 +287,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
     app = create_app(settings)
     err.print(f"serving build {publication.build_id} on http://{settings.host}:{settings.port}/sparql "
               f"(queries limited to {settings.query_timeout:g} s each)")
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    uvicorn.run(app, host=settings.host, port=settings.port, **UVICORN_OPTIONS)
 
 
 @main.command()

@@ -72,7 +72,10 @@ class Settings(BaseSettings):
         64 * 2**20, ge=1024, description="Largest serialised query result in bytes; larger results are refused (add a LIMIT)."
     )
     max_workers: int = Field(
-        16, ge=1, description="Queries evaluated at once, each in its own worker process; more wait for a free worker."
+        16, ge=1, description="Queries evaluated at once, each in its own worker process (the pool grows up to this); more wait."
+    )
+    pool_size: int = Field(
+        4, ge=1, description="Idle query worker processes kept ready (forked once from the process holding the build); at most max_workers."
     )
     max_body_bytes: int = Field(
         1 * 2**20, ge=1024, description="Largest accepted request body (POSTed query or update) in bytes; larger gets 413."

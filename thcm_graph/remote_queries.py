@@ -16,11 +16,13 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from .config import Settings
 from .errors import StoreError
 from .store import Publication, Store, open_remote, remote_publication
-from .workers import QueryAnswer, QueryRequest, ResultTooLarge, WorkersBusy
+from .workers import ClientGone, QueryAnswer, QueryRequest, ResultTooLarge, WorkersBusy
 
 
 class RemoteQueries:
@@ -91,9 +93,31 @@ class RemoteQueries:
                 self._running -= 1
             self._slots.release()
 
-    async def run(self, request: QueryRequest) -> QueryAnswer:
-        """As :meth:`run_sync`, in a thread (a cancelled request leaves the server's own limit to stop it)."""
-        return await asyncio.get_running_loop().run_in_executor(None, self.run_sync, request)
+    async def run(self, request: QueryRequest, *, gone: Callable[[], Awaitable[bool]] | None = None) -> QueryAnswer:
+        """As :meth:`run_sync`, in a thread. If ``gone()`` turns true first, :class:`ClientGone` is
+        raised at once; the server's own limit stops its evaluation."""
+        work = asyncio.get_running_loop().run_in_executor(None, self.run_sync, request)
+        if gone is None:
+            return await work
+        watch: asyncio.Future[None] = asyncio.ensure_future(_until(gone))
+        both: set[asyncio.Future[Any]] = {work, watch}
+        try:
+            done, _ = await asyncio.wait(both, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            watch.cancel()
+        if work not in done:
+            raise ClientGone("the client went away; the SPARQL server's own time limit stops the evaluation")
+        return work.result()
+
+    @property
+    def worker_pids(self) -> dict[str, list[int]]:
+        """No worker processes here: the SPARQL server evaluates."""
+        return {"idle": [], "busy": []}
 
     def close(self) -> None:
         self.store.close()
+
+
+async def _until(gone: Callable[[], Awaitable[bool]]) -> None:
+    while not await gone():
+        await asyncio.sleep(0.1)
