@@ -99,3 +99,86 @@ def test_result_size_limit(session_build: Settings) -> None:
         assert small.status_code == 200
     finally:
         stop_server(server)
+
+
+# -- the same limits on a remote store (Virtuoso) ----------------------------------------------
+
+REMOTE_TIMEOUT = 3.0
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far, from /proc/<pid>/stat."""
+    import os
+
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def busy(pid: int, window: float = 0.5) -> bool:
+    """Did ``pid`` use at least a fifth of a core over ``window`` seconds?"""
+    before = cpu_seconds(pid)
+    time.sleep(window)
+    return cpu_seconds(pid) - before > 0.2 * window
+
+
+@pytest.fixture(scope="module")
+def remote_limited(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, int]]:
+    """`thcm serve` with THCM_QUERY_TIMEOUT=3 over a Virtuoso whose own limit is far away (120 s)."""
+    from conftest import copy_project, remote_settings, require_virtuoso
+
+    from tests.virtuoso import Virtuoso
+    from thcm_graph.build import build
+
+    require_virtuoso()
+    root = tmp_path_factory.mktemp("remote-limits")
+    virtuoso = Virtuoso(root / "virtuoso", max_seconds=120).start()
+    try:
+        settings = remote_settings(copy_project(root / "project"), virtuoso)
+        build(settings)
+        server = start_server(settings, extra_env={**virtuoso.env(), "THCM_QUERY_TIMEOUT": str(REMOTE_TIMEOUT)})
+        assert virtuoso.process is not None
+        yield server, virtuoso.process.pid
+        stop_server(server)
+    finally:
+        virtuoso.stop()
+
+
+def test_runaway_query_on_virtuoso_is_stopped_and_cheap_queries_keep_answering(remote_limited: tuple[Server, int]) -> None:
+    server, virtuoso_pid = remote_limited
+    outcomes: list[httpx.Response] = []
+
+    def runaway() -> None:
+        outcomes.append(httpx.get(f"{server.base_url}/sparql", params={"query": RUNAWAY}, timeout=60))
+
+    threads = [threading.Thread(target=runaway) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    answers = []
+    while any(t.is_alive() for t in threads):
+        response = httpx.get(f"{server.base_url}/sparql", params={"query": CHEAP}, timeout=REMOTE_TIMEOUT + 5)
+        answers.append(response.status_code == 200 and response.json()["boolean"] is True)
+        time.sleep(0.1)
+    for thread in threads:
+        thread.join()
+    assert len(answers) >= 3 and all(answers)  # the cheap query kept answering meanwhile
+    assert [r.status_code for r in outcomes] == [503, 503]
+    assert all("THCM_QUERY_TIMEOUT" in r.json()["error"]["message"] for r in outcomes), [r.text for r in outcomes]
+    assert not busy(virtuoso_pid, 1.0), "Virtuoso kept evaluating after the time limit"
+    assert httpx.get(f"{server.base_url}/health").json()["running_queries"] == 0
+
+
+def test_a_client_that_leaves_stops_virtuosos_evaluation(remote_limited: tuple[Server, int]) -> None:
+    """The runaway query alone would keep Virtuoso busy until its own limit (120 s); after the
+    client leaves, the server is idle again within THCM_QUERY_TIMEOUT (the limit travels with the
+    request: closing the connection alone does not stop Virtuoso, README)."""
+    server, virtuoso_pid = remote_limited
+    assert not busy(virtuoso_pid)
+    left = time.monotonic()
+    with pytest.raises(httpx.ReadTimeout):
+        httpx.get(f"{server.base_url}/sparql", params={"query": RUNAWAY}, timeout=0.5)
+    assert busy(virtuoso_pid), "the runaway query never reached Virtuoso"
+    while busy(virtuoso_pid):
+        assert time.monotonic() - left < 60, "Virtuoso kept evaluating after the client left"
+    idle_after = time.monotonic() - left
+    assert httpx.get(f"{server.base_url}/health").json()["running_queries"] == 0
+    print(f"Virtuoso idle {idle_after:.1f} s after the client left (THCM_QUERY_TIMEOUT={REMOTE_TIMEOUT:g})")

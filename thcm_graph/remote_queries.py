@@ -3,9 +3,15 @@
 It has the interface of :class:`~thcm_graph.workers.QueryWorkers` (``run``, ``run_sync``,
 ``current``, ``refresh``, ``close``; see :class:`~thcm_graph.workers.QueryRunner`) but, instead
 of forking a worker per query, forwards each query to the server (SPARQL 1.1 Protocol §2.1)
-with the per-query time limit: the HTTP client gives up after ``THCM_QUERY_TIMEOUT`` seconds,
-and the server's own limit (Virtuoso: ``[SPARQL] MaxQueryExecutionTime``) stops the evaluation
-there; a Virtuoso "anytime" partial answer is refused as a timeout, never passed on.
+with the per-query time limit, on both sides: the request carries it to the server (Virtuoso's
+``timeout`` parameter, :data:`~thcm_graph.store.remote.SERVER_TIME_LIMIT`), which stops the
+evaluation there, and the HTTP client gives up shortly after. A Virtuoso "anytime" partial answer
+is refused as a timeout, never passed on.
+
+:meth:`RemoteQueries.run` (the API's path) forwards with an asyncio HTTP client, so a request
+whose client goes away is cancelled and its upstream connection closed. Closing the connection
+does not stop Virtuoso's evaluation (measured; README); the server-side time limit does, so a
+forwarded query never outlives ``THCM_QUERY_TIMEOUT``. The library store keeps SPARQLWrapper.
 
 The build being served is the pointer in the server's registry graph, re-read at most every
 ``THCM_RELOAD_INTERVAL`` seconds.
@@ -17,9 +23,12 @@ import asyncio
 import threading
 import time
 
+import httpx
+
 from .config import Settings
-from .errors import StoreError
+from .errors import QueryTimeout, StoreError, StoreUnavailable
 from .store import Publication, Store, open_remote, remote_publication
+from .store.remote import RemoteResult, answer_of, dataset
 from .workers import QueryAnswer, QueryRequest, ResultTooLarge, WorkersBusy
 
 
@@ -33,6 +42,7 @@ class RemoteQueries:
         self._max_bytes = settings.max_result_bytes
         self._reload_interval = settings.reload_interval
         self._slots = threading.BoundedSemaphore(settings.max_workers)
+        self._async_slots = asyncio.Semaphore(settings.max_workers)
         self._running = 0
         self._count_lock = threading.Lock()
         self.last_error: str | None = None
@@ -71,14 +81,17 @@ class RemoteQueries:
             self._running += 1
         try:
             publication = self.current()
-            raw = self.store.query_raw(
-                request.sparql,
-                bindings=dict(request.bindings),
-                default_graph=request.default_graph,
-                named_graphs=request.named_graphs,
-                base_iri=request.base_iri,
-                timeout=self.timeout,
-            )
+            try:
+                raw = self.store.query_raw(
+                    request.sparql,
+                    bindings=dict(request.bindings),
+                    default_graph=request.default_graph,
+                    named_graphs=request.named_graphs,
+                    base_iri=request.base_iri,
+                    timeout=self.timeout,
+                )
+            except QueryTimeout:
+                raise QueryTimeout(self._timeout_message()) from None
             fmt = request.formats.get(raw.kind)
             body = raw.serialize(fmt) if fmt is not None else b""
             if len(body) > self._max_bytes:
@@ -92,8 +105,76 @@ class RemoteQueries:
             self._slots.release()
 
     async def run(self, request: QueryRequest) -> QueryAnswer:
-        """As :meth:`run_sync`, in a thread (a cancelled request leaves the server's own limit to stop it)."""
-        return await asyncio.get_running_loop().run_in_executor(None, self.run_sync, request)
+        """As :meth:`run_sync`, with a cancellable HTTP request: cancelling this coroutine (the
+        client went away) closes the connection to the server at once."""
+        started = time.perf_counter()
+        try:
+            await asyncio.wait_for(self._async_slots.acquire(), self.timeout)
+        except TimeoutError:
+            raise WorkersBusy(f"all {self.timeout:g} s query slots stayed busy; try again later") from None
+        with self._count_lock:
+            self._running += 1
+        try:
+            publication = await asyncio.to_thread(self.current)
+            raw = await self._forward(request)
+            fmt = request.formats.get(raw.kind)
+            body = raw.serialize(fmt) if fmt is not None else b""
+            if len(body) > self._max_bytes:
+                raise ResultTooLarge(
+                    f"the result is larger than the limit of {self._max_bytes:,} bytes (THCM_MAX_RESULT_BYTES); add a LIMIT"
+                )
+            return QueryAnswer(raw.kind, fmt, body, publication.build_id, time.perf_counter() - started)
+        finally:
+            with self._count_lock:
+                self._running -= 1
+            self._async_slots.release()
+
+    async def _forward(self, request: QueryRequest) -> RemoteResult:
+        """The query on the server, answered only if no build switch overlapped it (as
+        :meth:`RemoteSparqlStore.query_raw`)."""
+        store, url = self.store, self.store.endpoints.query
+        text, kind = store.prepare_query(request.sparql, bindings=dict(request.bindings), base_iri=request.base_iri)
+        deadline = time.monotonic() + self.timeout
+        pause = 0.05
+        auth = httpx.DigestAuth(store.endpoints.user, store.endpoints.password or "") if store.endpoints.user else None
+        # the client waits a little longer than the server's limit, so that the server's answer
+        # (a partial result to refuse, or an error) arrives rather than our own give-up
+        limits = httpx.Timeout(self.timeout + 2.0, connect=min(self.timeout, 10.0))
+        async with httpx.AsyncClient(auth=auth, timeout=limits) as client:
+            while True:
+                view = await asyncio.to_thread(store.view)
+                if not view.switching:
+                    default, named = dataset(view, request.default_graph, request.named_graphs)
+                    remaining = max(deadline - time.monotonic(), 0.001)
+                    fields, headers = store.form(text, kind=kind, default_graph=default, named_graphs=named, timeout=remaining)
+                    try:
+                        response = await client.post(url, data=dict_of_lists(fields), headers=headers)
+                    except httpx.TimeoutException:
+                        raise QueryTimeout(self._timeout_message()) from None
+                    except httpx.TransportError as exc:
+                        raise StoreUnavailable(f"the SPARQL server at {url} cannot be reached: {exc}") from None
+                    try:
+                        body = answer_of(response.status_code, response.headers, response.content, url, text)
+                    except QueryTimeout:
+                        raise QueryTimeout(self._timeout_message()) from None
+                    if await asyncio.to_thread(store.pointer) == (view.node, False):
+                        return RemoteResult(kind, body)
+                if time.monotonic() + pause > deadline:
+                    raise StoreUnavailable(f"a new build is being switched in at {url}; try again in a moment")
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, 1.0)
+
+    def _timeout_message(self) -> str:
+        return (f"the query ran longer than {self.timeout:g} s (THCM_QUERY_TIMEOUT) and was stopped "
+                f"(the server {self.store.endpoints.query} stops it at the same limit)")
 
     def close(self) -> None:
         self.store.close()
+
+
+def dict_of_lists(fields: list[tuple[str, str]]) -> dict[str, list[str]]:
+    """Form fields as httpx takes repeated names (``default-graph-uri`` may occur several times)."""
+    form: dict[str, list[str]] = {}
+    for name, value in fields:
+        form.setdefault(name, []).append(value)
+    return form

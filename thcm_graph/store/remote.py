@@ -147,8 +147,7 @@ class RemoteSparqlStore(QueryViaRaw):
         url = wrapper.endpoint
         try:
             response = wrapper.query().response
-            if response.headers.get("X-SQL-State") == "S1TAT":  # Virtuoso's "anytime" partial answer
-                raise QueryTimeout(f"the query ran longer than the server's time limit ({url}); its answer would be partial")
+            refuse_partial(response.headers, url)
             return bytes(response.read())
         except SPARQLWrapperException as exc:
             raise _server_error(exc, url, what, sent) from None
@@ -176,7 +175,17 @@ class RemoteSparqlStore(QueryViaRaw):
             wrapper.addDefaultGraph(graph)
         for graph in named_graphs:
             wrapper.addNamedGraph(graph)
+        wrapper.addParameter(SERVER_TIME_LIMIT, server_time_limit(timeout or self.endpoints.timeout))
         return self._send(wrapper, "query", sparql)
+
+    def form(self, sparql: str, *, kind: QueryKind, default_graph: Sequence[str], named_graphs: Sequence[str],
+             timeout: float) -> tuple[list[tuple[str, str]], dict[str, str]]:
+        """The form fields and headers of the query request :meth:`_request` sends (SPARQL 1.1
+        Protocol §2.1.3), for a client other than SPARQLWrapper (the API's cancellable one)."""
+        fields = [("query", sparql), *(("default-graph-uri", g) for g in default_graph),
+                  *(("named-graph-uri", g) for g in named_graphs), (SERVER_TIME_LIMIT, server_time_limit(timeout))]
+        accept = "application/n-triples" if kind == "graph" else "application/sparql-results+json"
+        return fields, {"Accept": accept}
 
     def update(self, sparql: str, *, timeout: float | None = None, atomic: bool = False) -> None:
         """Send a SPARQL 1.1 Update request.
@@ -216,11 +225,7 @@ class RemoteSparqlStore(QueryViaRaw):
         base_iri: str | None = None,
         timeout: float | None = None,
     ) -> RemoteResult:
-        parsed = _sparql_text.parse(sparql)
-        if "\\" in sparql:
-            parsed = _sparql_text.parse(_sparql_text.expand_escaped_names(sparql, {**QUERY_PREFIXES, **parsed.prefixes}))
-        text = prepare(parsed, bindings=bindings, base_iri=base_iri)
-        kind: QueryKind = "select" if parsed.form == "SELECT" else "ask" if parsed.form == "ASK" else "graph"
+        text, kind = self.prepare_query(sparql, bindings=bindings, base_iri=base_iri)
         # A switch moves graphs onto their logical names, and servers need not hide that from
         # readers (measured on Virtuoso). So a query is answered only if no switch was under way
         # before it and the pointer is the same after it; otherwise it is asked again.
@@ -229,10 +234,7 @@ class RemoteSparqlStore(QueryViaRaw):
         while True:
             view = self.view()
             if not view.switching:
-                named = list(named_graphs) if named_graphs is not None else view.graphs
-                default = list(default_graph) if default_graph is not None else [view.union]
-                if not named:
-                    named = [META_GRAPH + "#none"]  # an empty list would mean "the server's choice"
+                default, named = dataset(view, default_graph, named_graphs)
                 body = self._request(text, kind=kind, default_graph=default, named_graphs=named, timeout=timeout)
                 if self.pointer() == (view.node, False):
                     return RemoteResult(kind, body)
@@ -240,6 +242,16 @@ class RemoteSparqlStore(QueryViaRaw):
                 raise StoreUnavailable(f"a new build is being switched in at {self.endpoints.query}; try again in a moment")
             time.sleep(pause)
             pause = min(pause * 2, 1.0)
+
+    def prepare_query(self, sparql: str, *, bindings: Mapping[str, Term] | None = None,
+                      base_iri: str | None = None) -> tuple[str, QueryKind]:
+        """(the text to send, the result kind) of a user's query: see :func:`prepare`."""
+        parsed = _sparql_text.parse(sparql)
+        if "\\" in sparql:
+            parsed = _sparql_text.parse(_sparql_text.expand_escaped_names(sparql, {**QUERY_PREFIXES, **parsed.prefixes}))
+        text = prepare(parsed, bindings=bindings, base_iri=base_iri)
+        kind: QueryKind = "select" if parsed.form == "SELECT" else "ask" if parsed.form == "ASK" else "graph"
+        return text, kind
 
     def select_rows(self, sparql: str, graphs: Sequence[str], **bindings: Term) -> list[dict[str, Term]]:
         """Rows of one of our own SELECT queries over exactly ``graphs`` (default and named)."""
@@ -437,6 +449,47 @@ class RemoteSparqlStore(QueryViaRaw):
 
     def close(self) -> None:
         return None
+
+
+# -- requests and answers -------------------------------------------------------------------
+
+SERVER_TIME_LIMIT = "timeout"
+"""Request parameter with the query's time limit in milliseconds (Virtuoso's "anytime" queries).
+
+Measured on Virtuoso 7.2 (README, "Running on a SPARQL server"): closing the connection does not
+stop an evaluation (a runaway query kept a core busy until it finished); with ``timeout`` the
+server stops at that limit and answers with what it has, marked ``X-SQL-State: S1TAT``, which
+:func:`refuse_partial` turns into :class:`QueryTimeout`. Servers without the parameter ignore it.
+"""
+
+
+def server_time_limit(seconds: float) -> str:
+    """``seconds`` as the value of :data:`SERVER_TIME_LIMIT` (whole milliseconds, at least 1)."""
+    return str(max(int(seconds * 1000), 1))
+
+
+def refuse_partial(headers: Mapping[str, str] | Any, url: str) -> None:
+    """Raise :class:`QueryTimeout` for an answer the server cut short (Virtuoso: ``X-SQL-State: S1TAT``,
+    or HTTP 206 with ``X-SQL-State``): a partial answer is never passed on as if complete."""
+    if headers.get("X-SQL-State") == "S1TAT" or headers.get("x-sql-state") == "S1TAT":
+        raise QueryTimeout(f"the query ran longer than the server's time limit ({url}); its answer would be partial")
+
+
+def dataset(view: View, default_graph: Sequence[str] | None, named_graphs: Sequence[str] | None) -> tuple[list[str], list[str]]:
+    """(default graphs, named graphs) of a query: the request's, or the current build's (``view``)."""
+    named = list(named_graphs) if named_graphs is not None else view.graphs
+    default = list(default_graph) if default_graph is not None else [view.union]
+    return default, named or [META_GRAPH + "#none"]  # an empty list would mean "the server's choice"
+
+
+def answer_of(status: int, headers: Mapping[str, str] | Any, body: bytes, url: str, sent: str | None = None) -> bytes:
+    """The body of a query response, or the exception its status and headers mean."""
+    if status >= 400:
+        raise _http_error(status, body, url, "query", sent)
+    if status == 206:
+        raise QueryTimeout(f"the query ran longer than the server's time limit ({url}); its answer is partial (206)")
+    refuse_partial(headers, url)
+    return body
 
 
 # -- query text -----------------------------------------------------------------------------
