@@ -147,7 +147,7 @@ def _service_description(request: Request, workers: QueryRunner, settings: Setti
     graph = describe_service(
         str(request.url_for("sparql_get")),
         publication.manifest.get("graphs", {}),
-        update_enabled=settings.update_token is not None and not settings.remote_store,
+        update_enabled=settings.update_token is not None,
     )
     rdflib_format = {"turtle": "turtle", "ntriples": "nt", "nquads": "nquads", "trig": "trig", "rdfxml": "xml", "jsonld": "json-ld"}[fmt]
     return Response(
@@ -161,11 +161,6 @@ async def _update(request: Request, update: str, workers: QueryRunner, settings:
     if settings.update_token is None:
         raise HTTPProblem(
             403, "this endpoint is read-only: SPARQL Update is disabled (set THCM_UPDATE_TOKEN to enable it)", "Forbidden"
-        )
-    if settings.remote_store:
-        raise HTTPProblem(
-            403, "SPARQL Update through this endpoint is not available over a remote store: publish with `thcm build` "
-            "(docs/remote.md)", "Forbidden"
         )
     scheme, _, given = request.headers.get("authorization", "").partition(" ")
     expected = settings.update_token.get_secret_value()

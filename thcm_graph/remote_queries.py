@@ -9,9 +9,10 @@ evaluation there, and the HTTP client gives up shortly after. A Virtuoso "anytim
 is refused as a timeout, never passed on.
 
 :meth:`RemoteQueries.run` (the API's path) forwards with an asyncio HTTP client, so a request
-whose client goes away is cancelled and its upstream connection closed. Closing the connection
-does not stop Virtuoso's evaluation (measured; README); the server-side time limit does, so a
-forwarded query never outlives ``THCM_QUERY_TIMEOUT``. The library store keeps SPARQLWrapper.
+whose client goes away is cancelled and its upstream connection closed at once; Virtuoso notices
+the closed connection and stops evaluating within a few seconds (measured, tests/test_limits.py).
+Forwarding through SPARQLWrapper in a thread (:meth:`run_sync`) cannot be cancelled: the request
+would run on until the time limit. The library store keeps SPARQLWrapper.
 
 The build being served is the pointer in the server's registry graph, re-read at most every
 ``THCM_RELOAD_INTERVAL`` seconds.

@@ -456,10 +456,11 @@ class RemoteSparqlStore(QueryViaRaw):
 SERVER_TIME_LIMIT = "timeout"
 """Request parameter with the query's time limit in milliseconds (Virtuoso's "anytime" queries).
 
-Measured on Virtuoso 7.2 (README, "Running on a SPARQL server"): closing the connection does not
-stop an evaluation (a runaway query kept a core busy until it finished); with ``timeout`` the
-server stops at that limit and answers with what it has, marked ``X-SQL-State: S1TAT``, which
-:func:`refuse_partial` turns into :class:`QueryTimeout`. Servers without the parameter ignore it.
+Measured on Virtuoso 7.2 (README, "Running on a SPARQL server"): with ``timeout`` the server stops
+the evaluation at that limit and answers with what it has, marked ``X-SQL-State: S1TAT`` (HTTP
+200), which :func:`refuse_partial` turns into :class:`QueryTimeout`; without it only the ini's
+``MaxQueryExecutionTime`` stops a query that nobody waits for any more unless the client closes
+its connection (Virtuoso then stops within a few seconds). Servers without the parameter ignore it.
 """
 
 
