@@ -117,22 +117,22 @@ class RemoteQueries:
             self._running += 1
         try:
             publication = await asyncio.to_thread(self.current)
-            raw = await self._forward(request)
+            raw, build_id = await self._forward(request)
             fmt = request.formats.get(raw.kind)
             body = raw.serialize(fmt) if fmt is not None else b""
             if len(body) > self._max_bytes:
                 raise ResultTooLarge(
                     f"the result is larger than the limit of {self._max_bytes:,} bytes (THCM_MAX_RESULT_BYTES); add a LIMIT"
                 )
-            return QueryAnswer(raw.kind, fmt, body, publication.build_id, time.perf_counter() - started)
+            return QueryAnswer(raw.kind, fmt, body, build_id or publication.build_id, time.perf_counter() - started)
         finally:
             with self._count_lock:
                 self._running -= 1
             self._async_slots.release()
 
-    async def _forward(self, request: QueryRequest) -> RemoteResult:
-        """The query on the server, answered only if no build switch overlapped it (as
-        :meth:`RemoteSparqlStore.query_raw`)."""
+    async def _forward(self, request: QueryRequest) -> tuple[RemoteResult, str | None]:
+        """(the answer, the id of the build that answered it): the query on the server, answered
+        only if no build switch overlapped it (as :meth:`RemoteSparqlStore.query_raw`)."""
         store, url = self.store, self.store.endpoints.query
         text, kind = store.prepare_query(request.sparql, bindings=dict(request.bindings), base_iri=request.base_iri)
         deadline = time.monotonic() + self.timeout
@@ -159,7 +159,7 @@ class RemoteQueries:
                     except QueryTimeout:
                         raise QueryTimeout(self._timeout_message()) from None
                     if await asyncio.to_thread(store.pointer) == (view.node, False):
-                        return RemoteResult(kind, body)
+                        return RemoteResult(kind, body), (view.manifest or {}).get("build_id")
                 if time.monotonic() + pause > deadline:
                     raise StoreUnavailable(f"a new build is being switched in at {url}; try again in a moment")
                 await asyncio.sleep(pause)
