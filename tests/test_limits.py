@@ -13,7 +13,6 @@ import pytest
 from conftest import Server, start_server, stop_server
 
 from tests.virtuoso import Virtuoso
-
 from thcm_graph.config import Settings
 
 pytestmark = pytest.mark.subprocess

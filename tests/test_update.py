@@ -15,8 +15,6 @@ from conftest import Server, copy_project, remote_settings, require_virtuoso, st
 from tests.virtuoso import Virtuoso
 from thcm_graph.build import build
 
-from thcm_graph.config import Settings
-
 pytestmark = pytest.mark.subprocess
 
 TOKEN = "test-token-0123456789abcdef"
