@@ -43,13 +43,33 @@ from . import _sparql_text
 from ._convert import parse_triples, rdf_format, results_format, to_oxigraph
 from ._sparql_json import parse_results_json
 from .base import Capabilities, QueryViaRaw
+from .remote_sparql import (
+    ALL_TRIPLES,
+    COPY_GRAPH,
+    COUNT_TRIPLES,
+    CURRENT,
+    DELETE_TRIPLE,
+    DROP_GRAPH,
+    FACTS_OF,
+    GRAPH,
+    INSERT_DATA,
+    INSERT_TRIPLE,
+    INSERT_WITH_BNODES,
+    MANIFEST,
+    META_GRAPH,
+    PRAGMA_PROBE,
+    STORE_NODE,
+    SWITCHING,
+    TRANSACTION_PRAGMA,
+    UNION,
+    UNION_GRAPH,
+    NTriples,
+    fill,
+    iri_ref,
+    requests,
+)
 from .results import DATASET_FORMATS, RDF_FORMATS, RESULT_FORMATS, GraphResult, QueryKind, QueryResult, Term, Triple
 
-META_GRAPH = "urn:thcm:meta"
-UNION_GRAPH = "urn:thcm:union"
-_META = "urn:thcm:meta#"
-STORE_NODE = _META + "store"
-_LOG_ENABLE = "define sql:log-enable 1 "  # Virtuoso: run the request as one logged transaction
 _CHUNK = 20_000  # triples per Graph Store request
 _RETRIES = 4
 
@@ -198,7 +218,7 @@ class RemoteSparqlStore(QueryViaRaw):
         """
         self._writable()
         if atomic and self._transaction_pragma():
-            sparql = _LOG_ENABLE + sparql
+            sparql = TRANSACTION_PRAGMA + sparql
         wrapper = self._wrapper(self.endpoints.update_url, timeout)
         wrapper.setQuery(sparql)
         wrapper.setReturnFormat(JSON)
@@ -207,7 +227,7 @@ class RemoteSparqlStore(QueryViaRaw):
     def _transaction_pragma(self) -> bool:
         if self._pragma is None:
             try:
-                self._request(_LOG_ENABLE + "ASK { }", kind="ask", default_graph=[META_GRAPH], named_graphs=[META_GRAPH])
+                self._request(PRAGMA_PROBE, kind="ask", default_graph=[META_GRAPH], named_graphs=[META_GRAPH])
                 self._pragma = True
             except QueryError:
                 self._pragma = False
@@ -266,19 +286,19 @@ class RemoteSparqlStore(QueryViaRaw):
         A switch marker holds its deadline (seconds since the epoch, the publisher's clock): one
         left behind by a killed publisher stops counting when it expires.
         """
-        rows = self.select_rows(f"SELECT ?p ?o WHERE {{ <{STORE_NODE}> ?p ?o }}", [META_GRAPH])
-        node = max((str(r["o"]) for r in rows if str(r["p"]) == _META + "current"), default=STORE_NODE)
+        rows = self.select_rows(FACTS_OF, [META_GRAPH], node=URIRef(STORE_NODE))
+        node = max((str(r["o"]) for r in rows if str(r["p"]) == CURRENT), default=STORE_NODE)
         now = time.time()
-        switching = any(str(r["p"]) == _META + "switching" and float(str(r["o"])) > now for r in rows)
+        switching = any(str(r["p"]) == SWITCHING and float(str(r["o"])) > now for r in rows)
         return node, switching
 
     def view(self) -> View:
         """The current build (or, before any build, the store's own registry): see :class:`View`."""
         node, switching = self.pointer()
-        rows = self.select_rows("SELECT ?d ?p ?o WHERE { ?d ?p ?o }", [META_GRAPH], d=URIRef(node))
-        graphs = sorted(str(r["o"]) for r in rows if str(r["p"]) == _META + "graph")
-        unions = [str(r["o"]) for r in rows if str(r["p"]) == _META + "union"]
-        manifests = [json.loads(str(r["o"])) for r in rows if str(r["p"]) == _META + "manifest"]
+        rows = self.select_rows(FACTS_OF, [META_GRAPH], node=URIRef(node))
+        graphs = sorted(str(r["o"]) for r in rows if str(r["p"]) == GRAPH)
+        unions = [str(r["o"]) for r in rows if str(r["p"]) == UNION]
+        manifests = [json.loads(str(r["o"])) for r in rows if str(r["p"]) == MANIFEST]
         return View(node, unions[0] if unions else UNION_GRAPH, graphs, manifests[0] if manifests else None, switching)
 
     def named_graphs(self) -> list[str]:
@@ -289,7 +309,7 @@ class RemoteSparqlStore(QueryViaRaw):
         graphs = self.named_graphs() if graph is None else [graph]
         total = 0
         for name in graphs:
-            rows = self.select_rows("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", [name])
+            rows = self.select_rows(COUNT_TRIPLES, [name])
             total += int(rows[0]["n"]) if rows else 0
         return total
 
@@ -345,17 +365,14 @@ class RemoteSparqlStore(QueryViaRaw):
             body = bytes(ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES) or b"")
             if self.endpoints.gsp:
                 self._gsp("POST", graph, body)
-            elif chunk is with_bnodes:
-                # INSERT DATA may hold blank nodes (Update §3.1.1), Virtuoso refuses them there;
-                # an INSERT template with one (empty) solution writes the same triples everywhere
-                self.update(f"INSERT {{ GRAPH <{_iri(graph)}> {{\n{body.decode()}\n}} }} WHERE {{ }}")
             else:
-                self.update(f"INSERT DATA {{ GRAPH <{_iri(graph)}> {{\n{body.decode()}\n}} }}")
+                template = INSERT_WITH_BNODES if chunk is with_bnodes else INSERT_DATA
+                self.update(fill(template, graph=graph, triples=NTriples(body.decode())))
 
     def _gsp(self, method: str, graph: str, body: bytes | None = None, accept: str | None = None) -> bytes:
         """One Graph Store Protocol request (§5) on ``?graph=``, retried on transient failures."""
         assert self.endpoints.gsp is not None
-        url = f"{self.endpoints.gsp}?{urllib.parse.urlencode({'graph': graph})}"
+        url = f"{self.endpoints.gsp}?{urllib.parse.urlencode({'graph': iri_ref(graph)[1:-1]})}"
         headers = {"Content-Type": "application/n-triples"} if body is not None else {}
         if accept:
             headers["Accept"] = accept
@@ -383,38 +400,34 @@ class RemoteSparqlStore(QueryViaRaw):
         """Record graphs in the current build's (or the store's) registry, so that queries see them."""
         if graphs:
             node = self.view().node
-            statements = " ".join(f"<{node}> <{_META}graph> <{_iri(g)}> ." for g in graphs)
-            self.update(f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ {statements} }} }}")
+            self.update(requests(*(fill(INSERT_TRIPLE, graph=META_GRAPH, s=node, p=GRAPH, o=g) for g in graphs)))
 
     def copy_into_union(self, graph: str) -> None:
         """Add a graph's triples to the union graph, on the server."""
-        union = self.view().union
-        self.update(f"INSERT {{ GRAPH <{union}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{_iri(graph)}> {{ ?s ?p ?o }} }}")
+        self.update(fill(COPY_GRAPH, target=self.view().union, source=graph))
 
     def drop_graph(self, graph: str) -> None:
         self._writable()
         view = self.view()
         remaining = [g for g in view.graphs if g != graph]
-        self.update(
-            f"DROP SILENT GRAPH <{_iri(graph)}> ;\n"
-            f"DELETE DATA {{ GRAPH <{META_GRAPH}> {{ <{view.node}> <{_META}graph> <{_iri(graph)}> }} }} ;\n"
-            f"DROP SILENT GRAPH <{view.union}> ;\n"
-            + "".join(f"INSERT {{ GRAPH <{view.union}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{_iri(g)}> {{ ?s ?p ?o }} }} ;\n"
-                      for g in remaining),
-            atomic=True,
-        )
+        self.update(requests(
+            fill(DROP_GRAPH, graph=graph),
+            fill(DELETE_TRIPLE, graph=META_GRAPH, s=view.node, p=GRAPH, o=graph),
+            fill(DROP_GRAPH, graph=view.union),
+            *(fill(COPY_GRAPH, target=view.union, source=g) for g in remaining),
+        ), atomic=True)
 
     def clear(self) -> None:
         """Drop every graph of this store, the registry and the union included."""
         view = self.view()
-        self.update(" ;\n".join(f"DROP SILENT GRAPH <{_iri(g)}>" for g in [*view.graphs, view.union, UNION_GRAPH, META_GRAPH]))
+        self.update(requests(*(fill(DROP_GRAPH, graph=g) for g in [*view.graphs, view.union, UNION_GRAPH, META_GRAPH])))
 
     # -- reading whole graphs ---------------------------------------------------------------
 
     def triples(self, graph: str | None) -> list[ox.Triple]:
         """The triples of a named graph, or of the union for None (CONSTRUCT as N-Triples)."""
         source = self.view().union if graph is None else graph
-        body = self._request("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", kind="graph",
+        body = self._request(ALL_TRIPLES, kind="graph",
                              default_graph=[source], named_graphs=[source], timeout=max(self.endpoints.timeout, 600))
         return list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
 
@@ -522,14 +535,15 @@ def prepare(parsed: _sparql_text.ParsedQuery, *, bindings: Mapping[str, Term] | 
         if parsed.where_open is None:
             raise QueryError("cannot bind parameters in a query without a WHERE group")
         names = list(bindings)
-        values = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(bindings[n].n3() for n in names)}) }} "
+        terms = [iri_ref(str(bindings[n])) if isinstance(bindings[n], URIRef) else bindings[n].n3() for n in names]
+        values = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(terms)}) }} "
         at = parsed.where_open + 1
         text = text[:at] + values + text[at:]
     prefixes = "".join(f"PREFIX {p}: <{iri}> " for p, iri in QUERY_PREFIXES.items() if p not in parsed.prefixes)
     text = text[:parsed.body_start] + prefixes + text[parsed.body_start:]
     if base_iri and not parsed.has_base:
         # first of all: some servers (Virtuoso) accept BASE only before every PREFIX
-        text = f"BASE <{_iri(base_iri)}> " + text
+        text = f"BASE {iri_ref(base_iri)} " + text
     return text
 
 
@@ -547,13 +561,6 @@ def _portable_bnodes(body: bytes) -> bytes:
     except (ValueError, AttributeError) as exc:
         raise QueryError(f"the server's answer is not SPARQL JSON: {exc}") from None
     return json.dumps(document).encode()
-
-
-def _iri(value: str) -> str:
-    """An IRI checked for characters that cannot appear in an IRIREF (SPARQL 1.1 §19.8 [139])."""
-    if any(c in value for c in '<>"{}|^`\\') or any(ord(c) <= 0x20 for c in value):
-        raise InputError(f"not a valid IRI: {value!r}")
-    return value
 
 
 def _opener(endpoints: Endpoints) -> urllib.request.OpenerDirector:
