@@ -199,7 +199,6 @@ MALICIOUS = [
     "urn:x>\nDROP ALL",
     "urn:x\\u003E } ; DROP ALL ; #",
     "urn:x {} ",
-    "",
 ]
 
 
@@ -213,7 +212,7 @@ def test_an_iri_cannot_inject_sparql_into_the_servers_requests(server: Virtuoso,
         lambda: store.drop_graph(iri),
         lambda: store.register(iri),
         lambda: store.copy_into_union(iri),
-        lambda: store.query("SELECT ?o WHERE { ?s ?p ?o }", bindings={"s": URIRef(iri)}),
+        lambda: store.query("SELECT ?s ?o WHERE { ?s ?p ?o }", bindings={"s": URIRef(iri)}),
         lambda: store.query("SELECT * WHERE { ?s ?p ?o }", base_iri=iri),
     ):
         with pytest.raises(InputError, match="not a valid IRI"):
