@@ -218,3 +218,18 @@ def test_an_iri_cannot_inject_sparql_into_the_servers_requests(server: Virtuoso,
         with pytest.raises(InputError, match="not a valid IRI"):
             attempt()
     assert store.named_graphs() == ["https://example.org/g"] and store.count() == 1  # nothing dropped, nothing added
+
+
+def test_cli_analyse_on_virtuoso_publishes_a_derived_build(remote_project: Settings, server: Virtuoso) -> None:
+    """`thcm analyse` (a republish) reads the server's build, adds graph/analysis and publishes it there."""
+    from thcm_graph.analysis import ANALYSIS_GRAPH
+
+    first = build(remote_project)
+    done = thcm(remote_project, "analyse", "-q", extra_env=remote_env(server))
+    assert done.returncode == 0, done.stderr
+    store, publication = open_published(remote_project)
+    assert publication.build_id == done.stdout.strip() != first.build_id
+    assert publication.manifest["derived_from"] == first.build_id
+    assert ANALYSIS_GRAPH in store.named_graphs()
+    for graph, triples in publication.manifest["graphs"].items():
+        assert store.count(graph) == triples
