@@ -4,7 +4,8 @@
 - ``default-graph-uri`` / ``named-graph-uri`` set the dataset (§2.1.4); otherwise the default
   graph is the union of all named graphs (as a set) and every named graph is available.
 - Each query runs in its own worker process with a time limit (:mod:`thcm_graph.workers`); if
-  the client disconnects, the worker is killed.
+  the client disconnects, the worker is killed. Over a remote store the query is forwarded to
+  the server (:mod:`thcm_graph.remote_queries`), and a disconnect closes that request.
 - ``GET /sparql`` without a query answers with the Service Description.
 - Updates (§2.2) are refused with 403 unless ``THCM_UPDATE_TOKEN`` is set and the request carries
   it as a bearer token; an accepted update is validated and published like a build.
