@@ -119,7 +119,7 @@ class RemoteQueries:
             publication = await asyncio.to_thread(self.current)
             raw, build_id = await self._forward(request)
             fmt = request.formats.get(raw.kind)
-            body = raw.serialize(fmt) if fmt is not None else b""
+            body = await asyncio.to_thread(raw.serialize, fmt) if fmt is not None else b""  # off the event loop
             if len(body) > self._max_bytes:
                 raise ResultTooLarge(
                     f"the result is larger than the limit of {self._max_bytes:,} bytes (THCM_MAX_RESULT_BYTES); add a LIMIT"
