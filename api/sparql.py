@@ -4,8 +4,9 @@
 - ``default-graph-uri`` / ``named-graph-uri`` set the dataset (§2.1.4); otherwise the default
   graph is the union of all named graphs (as a set) and every named graph is available.
 - Each query runs in a worker process with a time limit (:mod:`thcm_graph.workers`); if the
-  client disconnects, the worker is killed. ``GET`` queries take a direct path
-  (:func:`answer_get`) that skips the framework's layers.
+  client disconnects, the worker is killed. Over a remote store the query is forwarded to the
+  server (:mod:`thcm_graph.remote_queries`), and a disconnect closes that request. ``GET``
+  queries take a direct path (:func:`answer_get`) that skips the framework's layers.
 - ``GET /sparql`` without a query answers with the Service Description.
 - Updates (§2.2) are refused with 403 unless ``THCM_UPDATE_TOKEN`` is set and the request carries
   it as a bearer token; an accepted update is validated and published like a build.
@@ -140,7 +141,7 @@ def _service_description(request: Request, workers: QueryRunner, settings: Setti
     graph = describe_service(
         str(request.url_for("sparql_get")),
         publication.manifest.get("graphs", {}),
-        update_enabled=settings.update_token is not None and not settings.remote_store,
+        update_enabled=settings.update_token is not None,
     )
     rdflib_format = {"turtle": "turtle", "ntriples": "nt", "nquads": "nquads", "trig": "trig", "rdfxml": "xml", "jsonld": "json-ld"}[fmt]
     return Response(
@@ -154,11 +155,6 @@ async def _update(request: Request, update: str, workers: QueryRunner, settings:
     if settings.update_token is None:
         raise HTTPProblem(
             403, "this endpoint is read-only: SPARQL Update is disabled (set THCM_UPDATE_TOKEN to enable it)", "Forbidden"
-        )
-    if settings.remote_store:
-        raise HTTPProblem(
-            403, "SPARQL Update through this endpoint is not available over a remote store: publish with `thcm build` "
-            "(docs/remote.md)", "Forbidden"
         )
     scheme, _, given = request.headers.get("authorization", "").partition(" ")
     expected = settings.update_token.get_secret_value()

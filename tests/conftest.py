@@ -200,3 +200,17 @@ def analysed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server
     running = start_server(settings)
     yield running
     stop_server(running)
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(virtuoso_build: Settings) -> Iterator[Server]:
+    """A real `thcm serve` process over the session build on Virtuoso."""
+    running = start_server(virtuoso_build)
+    yield running
+    stop_server(running)
+
+
+@pytest.fixture(scope="session", params=["oxigraph", "virtuoso"])
+def served(request: pytest.FixtureRequest) -> Server:
+    """A real `thcm serve` over the session build on each backend: the embedded store, and Virtuoso."""
+    return request.getfixturevalue("server" if request.param == "oxigraph" else "virtuoso_server")  # type: ignore[no-any-return]

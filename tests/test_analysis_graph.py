@@ -1,5 +1,6 @@
 """The analysis on the curated graph: runs, explains every hub, writes back with provenance,
-replaces on re-run; the CLI and the REST routes."""
+replaces on re-run; the CLI and the REST routes. What only reads the build runs on both backends
+(the embedded store and Virtuoso), with the same results."""
 
 from __future__ import annotations
 
@@ -38,8 +39,25 @@ def memory_store(session_build: Settings):  # type: ignore[no-untyped-def]
     return store
 
 
-def test_analysis_runs_and_every_hub_is_explained(memory_store) -> None:  # type: ignore[no-untyped-def]
-    eco = load_ecosystem(memory_store)
+@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
+def backend_store(request: pytest.FixtureRequest, memory_store):  # type: ignore[no-untyped-def]
+    """The session build on each backend: in memory, and on Virtuoso (read through SPARQL)."""
+    if request.param == "oxigraph":
+        return memory_store
+    store, _ = open_published(request.getfixturevalue("virtuoso_build"))
+    return store
+
+
+def test_same_network_and_ranking_on_both_backends(backend_store, memory_store) -> None:  # type: ignore[no-untyped-def]
+    eco, reference = load_ecosystem(backend_store), load_ecosystem(memory_store)
+    assert (eco.actors, eco.fields, eco.declared) == (reference.actors, reference.fields, reference.declared)
+    assert sorted(map(str, eco.contexts)) == sorted(map(str, reference.contexts))
+    ranked = [(s.actor, s.rank, round(s.score, 9)) for s in analyse(eco).scores]
+    assert ranked == [(s.actor, s.rank, round(s.score, 9)) for s in analyse(reference).scores]
+
+
+def test_analysis_runs_and_every_hub_is_explained(backend_store) -> None:  # type: ignore[no-untyped-def]
+    eco = load_ecosystem(backend_store)
     assert eco.actors and eco.fields and eco.contexts
     result = analyse(eco)
     assert len(result.scores) == len(eco.actors)
@@ -90,8 +108,8 @@ def test_results_are_written_with_provenance_and_replaced_on_rerun(memory_store)
     assert memory_store.count(ANALYSIS_GRAPH) == second.triples
 
 
-def test_bridges_between_two_fields(memory_store) -> None:  # type: ignore[no-untyped-def]
-    eco = load_ecosystem(memory_store)
+def test_bridges_between_two_fields(backend_store) -> None:  # type: ignore[no-untyped-def]
+    eco = load_ecosystem(backend_store)
     report = bridges(eco, "Automobil", "Life Sciences")
     assert report.connected and report.distance is not None
     assert report.direct, "an actor declares both fields"
@@ -133,51 +151,51 @@ def test_cli_build_includes_the_analysis_unless_asked_not_to(project: Settings) 
 
 
 @pytest.mark.subprocess
-def test_cli_hubs_in_every_format_with_field_filter_and_plot(session_build: Settings, tmp_path: Path) -> None:
+def test_cli_hubs_in_every_format_with_field_filter_and_plot(published: Settings, tmp_path: Path) -> None:
     svg = tmp_path / "hubs.svg"
-    table = thcm(session_build, "hubs", "--top", "3", "--plot", str(svg))
+    table = thcm(published, "hubs", "--top", "3", "--plot", str(svg))
     assert table.returncode == 0, table.stderr
     assert "1. " in table.stdout and "bridges" in table.stdout
     assert b"<svg" in svg.read_bytes()[:500]
     picture = tmp_path / "hubs.png"
-    as_json = json.loads(thcm(session_build, "hubs", "--top", "5", "--format", "json", "--plot", str(picture)).stdout)
+    as_json = json.loads(thcm(published, "hubs", "--top", "5", "--format", "json", "--plot", str(picture)).stdout)
     assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert 0 < len(as_json["hubs"]) <= 5
     assert all(h["explanation"] and h["bridges"] for h in as_json["hubs"])
     field = as_json["hubs"][-1]["bridges"][-1]["field"]
-    rows = list(csv.DictReader(io.StringIO(thcm(session_build, "hubs", "--top", "4", "--format", "csv", "--field", field).stdout)))
+    rows = list(csv.DictReader(io.StringIO(thcm(published, "hubs", "--top", "4", "--format", "csv", "--field", field).stdout)))
     assert rows and all(int(r["fields"]) >= 2 and r["explanation"] for r in rows)
     assert [r["rank"] for r in rows] == sorted((r["rank"] for r in rows), key=int)
 
 
 @pytest.mark.subprocess
-def test_cli_bridges_by_label_and_errors(session_build: Settings) -> None:
-    result = thcm(session_build, "bridges", "automobil", "Life Sciences", "--format", "json")
+def test_cli_bridges_by_label_and_errors(published: Settings) -> None:
+    result = thcm(published, "bridges", "automobil", "Life Sciences", "--format", "json")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["connected"] and report["direct"]
-    table = thcm(session_build, "bridges", "Automobil", "Life Sciences")
+    table = thcm(published, "bridges", "Automobil", "Life Sciences")
     assert "minimal connectors" in table.stdout
-    unknown = thcm(session_build, "bridges", "Automobil", "Quantenbäckerei")
+    unknown = thcm(published, "bridges", "Automobil", "Quantenbäckerei")
     assert unknown.returncode == 1 and "no field named" in unknown.stderr
 
 
 @pytest.mark.subprocess
-def test_rest_hubs_and_bridges(server: Server) -> None:
-    hubs = httpx.get(f"{server.base_url}/api/hubs", params={"top": 3}, timeout=30)
+def test_rest_hubs_and_bridges(served: Server) -> None:
+    hubs = httpx.get(f"{served.base_url}/api/hubs", params={"top": 3}, timeout=30)
     assert hubs.status_code == 200, hubs.text
     body = hubs.json()
     assert len(body["hubs"]) == 3 and body["hubs"][0]["rank"] == 1
     assert all(h["explanation"] for h in body["hubs"])
     field = body["hubs"][0]["bridges"][0]["field"]
-    filtered = httpx.get(f"{server.base_url}/api/hubs", params={"field": field}, timeout=30).json()
+    filtered = httpx.get(f"{served.base_url}/api/hubs", params={"field": field}, timeout=30).json()
     assert filtered["field"] == field and all(any(b["field"] == field for b in h["bridges"]) for h in filtered["hubs"])
-    found = httpx.get(f"{server.base_url}/api/bridges", params={"a": "Automobil", "b": "Life Sciences"}, timeout=30)
+    found = httpx.get(f"{served.base_url}/api/bridges", params={"a": "Automobil", "b": "Life Sciences"}, timeout=30)
     assert found.status_code == 200, found.text
     assert found.json()["connected"] is True
-    bad = httpx.get(f"{server.base_url}/api/bridges", params={"a": "Automobil", "b": "nothing like this"}, timeout=30)
+    bad = httpx.get(f"{served.base_url}/api/bridges", params={"a": "Automobil", "b": "nothing like this"}, timeout=30)
     assert bad.status_code == 400 and bad.json()["error"]["type"] == "InputError"
-    openapi = httpx.get(f"{server.base_url}/openapi.json", timeout=30).json()
+    openapi = httpx.get(f"{served.base_url}/openapi.json", timeout=30).json()
     assert "/api/hubs" in openapi["paths"] and "HubsResponse" in openapi["components"]["schemas"]
 
 
@@ -194,12 +212,12 @@ def test_analysis_graph_terms_are_declared_in_the_ontology(memory_store) -> None
     assert result.triples > 0
 
 
-def test_projection_equals_networkx_weighted_bipartite_projection(memory_store) -> None:  # type: ignore[no-untyped-def]
+def test_projection_equals_networkx_weighted_bipartite_projection(backend_store) -> None:  # type: ignore[no-untyped-def]
     import networkx as nx
 
     from thcm_graph.analysis.networks import actor_projection, bipartite_graph, field_graph
 
-    eco = load_ecosystem(memory_store)
+    eco = load_ecosystem(backend_store)
     two_mode = bipartite_graph(eco)
     reference = nx.bipartite.weighted_projected_graph(two_mode, list(eco.actors))
     ours = actor_projection(eco)
@@ -209,3 +227,10 @@ def test_projection_equals_networkx_weighted_bipartite_projection(memory_store) 
     fields = field_graph(eco)
     assert set(fields.nodes) == set(eco.fields)
     assert all(d["weight"] == len(d["actors"]) + len(d["links"]) > 0 for _, _, d in fields.edges(data=True))
+
+
+@pytest.mark.subprocess
+def test_cli_hubs_rank_the_same_on_both_backends(virtuoso_build: Settings, session_build: Settings) -> None:
+    remote = json.loads(thcm(virtuoso_build, "hubs", "--format", "json").stdout)
+    local = json.loads(thcm(session_build, "hubs", "--format", "json").stdout)
+    assert [(h["actor"], h["rank"], h["score"]) for h in remote["hubs"]] == [(h["actor"], h["rank"], h["score"]) for h in local["hubs"]]

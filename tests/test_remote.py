@@ -24,7 +24,7 @@ from rdflib import Literal, URIRef
 from tests.virtuoso import Virtuoso
 from thcm_graph.build import build
 from thcm_graph.config import Settings
-from thcm_graph.errors import QueryTimeout
+from thcm_graph.errors import InputError, QueryTimeout
 from thcm_graph.store import AskResult, Endpoints, RemoteSparqlStore, open_published, open_remote
 
 pytestmark = pytest.mark.subprocess
@@ -192,3 +192,44 @@ def test_time_limits_of_client_and_server(tmp_path: Path) -> None:
         assert store.query("ASK { ?s ?p 7 }") == AskResult(True)  # and the server keeps answering
     finally:
         limited.stop()
+
+
+MALICIOUS = [
+    "urn:x> } ; DROP ALL ; INSERT DATA { GRAPH <urn:y",
+    "urn:x>\nDROP ALL",
+    "urn:x\\u003E } ; DROP ALL ; #",
+    "urn:x {} ",
+]
+
+
+@pytest.mark.parametrize("iri", MALICIOUS)
+def test_an_iri_cannot_inject_sparql_into_the_servers_requests(server: Virtuoso, iri: str) -> None:
+    store = RemoteSparqlStore(Endpoints(query=server.sparql_url, gsp=None, timeout=30))  # INSERT DATA path
+    store.add_triples([(URIRef("https://example.org/s"), URIRef("https://example.org/p"), Literal(1))],
+                      graph="https://example.org/g")
+    for attempt in (
+        lambda: store.add_triples([(URIRef("https://example.org/s"), URIRef("https://example.org/p"), Literal(2))], graph=iri),
+        lambda: store.drop_graph(iri),
+        lambda: store.register(iri),
+        lambda: store.copy_into_union(iri),
+        lambda: store.query("SELECT ?s ?o WHERE { ?s ?p ?o }", bindings={"s": URIRef(iri)}),
+        lambda: store.query("SELECT * WHERE { ?s ?p ?o }", base_iri=iri),
+    ):
+        with pytest.raises(InputError, match="not a valid IRI"):
+            attempt()
+    assert store.named_graphs() == ["https://example.org/g"] and store.count() == 1  # nothing dropped, nothing added
+
+
+def test_cli_analyse_on_virtuoso_publishes_a_derived_build(remote_project: Settings, server: Virtuoso) -> None:
+    """`thcm analyse` (a republish) reads the server's build, adds graph/analysis and publishes it there."""
+    from thcm_graph.analysis import ANALYSIS_GRAPH
+
+    first = build(remote_project)
+    done = thcm(remote_project, "analyse", "-q", extra_env=remote_env(server))
+    assert done.returncode == 0, done.stderr
+    store, publication = open_published(remote_project)
+    assert publication.build_id == done.stdout.strip() != first.build_id
+    assert publication.manifest["derived_from"] == first.build_id
+    assert ANALYSIS_GRAPH in store.named_graphs()
+    for graph, triples in publication.manifest["graphs"].items():
+        assert store.count(graph) == triples

@@ -23,8 +23,8 @@ RDFLIB = {"nq": "nquads", "trig": "trig", "ttl": "turtle", "nt": "nt", "jsonld":
 
 
 @pytest.fixture(scope="module")
-def client(session_build: Settings) -> Iterator[TestClient]:
-    settings = session_build.model_copy(update={"base_url": "https://thcm.example.org"})
+def client(backend_settings: Settings) -> Iterator[TestClient]:
+    settings = backend_settings.model_copy(update={"base_url": "https://thcm.example.org"})
     with TestClient(create_app(settings)) as c:
         yield c
 
@@ -94,17 +94,17 @@ def test_etag_gives_304(client: TestClient) -> None:
 
 
 @pytest.mark.subprocess
-def test_real_server_serves_what_the_catalogue_links(server: Server, session_build: Settings) -> None:
+def test_real_server_serves_what_the_catalogue_links(served: Server) -> None:
     """On the session's `thcm serve` (THCM_BASE_URL left default), follow every dcat:downloadURL."""
-    catalogue = httpx.get(f"{server.base_url}/catalog", headers={"accept": "text/turtle"})
+    catalogue = httpx.get(f"{served.base_url}/catalog", headers={"accept": "text/turtle"})
     assert catalogue.status_code == 200 and catalogue.headers["content-type"].startswith("text/turtle")
     graph = Graph().parse(data=catalogue.content, format="turtle")
     links = sorted(str(u) for u in graph.objects(None, DCAT.downloadURL))
     assert len(links) == len(FORMATS)
     for link in links:
-        path = link.removeprefix(session_build.base_url)
-        response = httpx.get(server.base_url + path)
+        path = link.removeprefix(served.settings.base_url)
+        response = httpx.get(served.base_url + path, timeout=60)
         assert response.status_code == 200, link
         assert response.headers["etag"].startswith(f'"{response.headers["x-thcm-build"]}')
-    void = httpx.get(f"{server.base_url}/.well-known/void")
+    void = httpx.get(f"{served.base_url}/.well-known/void")
     assert "void:sparqlEndpoint" in void.text

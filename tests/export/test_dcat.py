@@ -18,7 +18,7 @@ from rdflib.namespace import DCAT, DCTERMS, RDF, SH, SKOS
 from thcm_graph.export.dcat import THEMES, catalog_graph
 from thcm_graph.export.formats import FORMATS
 from thcm_graph.export.identifiers import DATASET, ServiceUrls
-from thcm_graph.store import OxigraphStore, Publication
+from thcm_graph.store import Publication, Store
 
 from .conftest import EXTERNAL
 
@@ -37,7 +37,7 @@ IMPOSSIBLE = {
 
 
 @pytest.fixture(scope="module")
-def catalogue(store: OxigraphStore, publication: Publication) -> Graph:
+def catalogue(store: Store, publication: Publication) -> Graph:
     return catalog_graph(store, publication, ServiceUrls(BASE))
 
 

@@ -26,8 +26,8 @@ def _export(store: Store, key: str, settings: Settings, graph: str | None = None
 
 @pytest.mark.parametrize("key", list(FORMATS))
 def test_whole_store_round_trips(key: str, store: Store, expected: dict[str, Graph], union: Graph,
-                                 session_build: Settings) -> None:
-    data = _export(store, key, session_build)
+                                 backend_settings: Settings) -> None:
+    data = _export(store, key, backend_settings)
     fmt = FORMATS[key]
     if fmt.holds_graphs:
         dataset = Dataset()
@@ -43,8 +43,8 @@ def test_whole_store_round_trips(key: str, store: Store, expected: dict[str, Gra
 
 
 @pytest.mark.parametrize("key", list(FORMATS))
-def test_one_graph_round_trips(key: str, store: Store, expected: dict[str, Graph], session_build: Settings) -> None:
-    data = _export(store, key, session_build, graph=ONE_GRAPH)
+def test_one_graph_round_trips(key: str, store: Store, expected: dict[str, Graph], backend_settings: Settings) -> None:
+    data = _export(store, key, backend_settings, graph=ONE_GRAPH)
     if FORMATS[key].holds_graphs:
         dataset = Dataset()
         dataset.parse(data=data, format=RDFLIB_FORMAT[key])
@@ -56,15 +56,15 @@ def test_one_graph_round_trips(key: str, store: Store, expected: dict[str, Graph
     assert isomorphic(parsed, expected[ONE_GRAPH])
 
 
-def test_jsonld_uses_the_project_context(store: Store, session_build: Settings) -> None:
-    text = _export(store, "jsonld", session_build).decode("utf-8")
+def test_jsonld_uses_the_project_context(store: Store, backend_settings: Settings) -> None:
+    text = _export(store, "jsonld", backend_settings).decode("utf-8")
     assert '"prefLabel"' in text and '"@context"' in text
     assert "http://www.w3.org/2004/02/skos/core#prefLabel" not in text
 
 
-def test_unknown_graph_is_an_input_error(store: Store, session_build: Settings) -> None:
+def test_unknown_graph_is_an_input_error(store: Store, backend_settings: Settings) -> None:
     with pytest.raises(InputError, match="no named graph"):
-        _export(store, "nt", session_build, graph="https://example.org/nope")
+        _export(store, "nt", backend_settings, graph="https://example.org/nope")
 
 
 def test_format_names() -> None:

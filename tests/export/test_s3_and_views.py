@@ -15,7 +15,7 @@ from thcm_graph.errors import InputError
 from thcm_graph.export import s3
 from thcm_graph.export.jsonld import load_context
 from thcm_graph.export.views import framed_view
-from thcm_graph.store import OxigraphStore
+from thcm_graph.store import OxigraphStore, Store
 
 from .conftest import FIELD
 
@@ -41,7 +41,7 @@ def _as_rdf(document: dict[str, object]) -> Graph:
     return Graph().parse(data=json.dumps(document), format="json-ld")
 
 
-def test_profile_json_ld_is_the_stores_data(store: OxigraphStore, union: Graph, context: dict[str, object]) -> None:
+def test_profile_json_ld_is_the_stores_data(store: Store, union: Graph, context: dict[str, object]) -> None:
     document = s3.to_jsonld(s3.collect(store), context)
     parsed = _as_rdf(document)
     # blank nodes (the role of a membership) cannot be matched by identity: compared below
@@ -70,7 +70,7 @@ def test_profile_lists_nace_nabs_and_objectives(store_with_codes: OxigraphStore,
     assert ("NABS", "NABS07") in codes
 
 
-def test_profile_csv_rows(store: OxigraphStore) -> None:
+def test_profile_csv_rows(store: Store) -> None:
     profile = s3.collect(store)
     rows = list(csv.DictReader(io.StringIO(s3.to_csv(profile))))
     assert tuple(rows[0]) == s3.CSV_COLUMNS
@@ -87,7 +87,7 @@ def test_profile_csv_rows(store: OxigraphStore) -> None:
     ("actors", "http://www.w3.org/ns/org#Organization"),
     ("fields", "https://w3id.org/thcm/ontology#FieldOfSpecialisation"),
 ])
-def test_framed_views(view: str, type_iri: str, store: OxigraphStore, union: Graph, context: dict[str, object]) -> None:
+def test_framed_views(view: str, type_iri: str, store: Store, union: Graph, context: dict[str, object]) -> None:
     document = framed_view(store, view, context)
     instances = set(union.subjects(RDF.type, URIRef(type_iri)))
     top = document["@graph"]
@@ -99,6 +99,6 @@ def test_framed_views(view: str, type_iri: str, store: OxigraphStore, union: Gra
     assert ground and all(t in union for t in ground), "a framed view must not invent statements"
 
 
-def test_unknown_view(store: OxigraphStore, context: dict[str, object]) -> None:
+def test_unknown_view(store: Store, context: dict[str, object]) -> None:
     with pytest.raises(InputError, match="unknown view"):
         framed_view(store, "projects", context)

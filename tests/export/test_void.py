@@ -11,7 +11,7 @@ from rdflib.namespace import RDF, VOID
 from thcm_graph.export.formats import FORMATS
 from thcm_graph.export.identifiers import DATASET, URI_SPACE, ServiceUrls
 from thcm_graph.export.void import void_graph
-from thcm_graph.store import OxigraphStore, Publication
+from thcm_graph.store import OxigraphStore, Publication, Store
 
 from .conftest import CODES_GRAPH
 
@@ -20,7 +20,7 @@ DS = URIRef(DATASET)
 
 
 @pytest.fixture(scope="module")
-def void(store: OxigraphStore, publication: Publication) -> Graph:
+def void(store: Store, publication: Publication) -> Graph:
     return void_graph(store, publication, ServiceUrls(BASE))
 
 

@@ -30,13 +30,33 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from string import Template
 from typing import Any
 
-from rdflib import Literal
+from rdflib import Literal, URIRef
 
 from ..errors import StoreError
 from ..store import OxigraphStore, Publication, RemoteSparqlStore
-from ..store.remote import _META, META_GRAPH, STORE_NODE
+from ..store.remote_sparql import (
+    COPY_GRAPH,
+    CURRENT,
+    DELETE_NODE,
+    DELETE_TRIPLE,
+    DELETE_VALUES,
+    DROP_GRAPH,
+    GRAPH,
+    INSERT_TRIPLE,
+    MANIFEST,
+    META_GRAPH,
+    MOVE_GRAPH,
+    STAGED,
+    STAGING,
+    STORE_NODE,
+    SWITCHING,
+    UNION,
+    fill,
+    requests,
+)
 
 
 def staging_graph(build_id: str, index: int) -> str:
@@ -53,18 +73,23 @@ def union_graph(build_id: str) -> str:
     return f"urn:thcm:union:{build_id}"
 
 
+def _meta(template: Template, s: str, p: str, o: str | Literal) -> str:
+    """One statement of the registry graph, in ``template`` (insert, delete)."""
+    return fill(template, graph=META_GRAPH, s=s, p=p, o=o)
+
+
 def remove_staging_leftovers(store: RemoteSparqlStore) -> list[str]:
     """Drop staging graphs and descriptions that killed builds left behind (recorded in the registry)."""
-    rows = store.select_rows(f"SELECT ?g WHERE {{ <{STORE_NODE}> <{_META}staging> ?g }}", [META_GRAPH])
+    rows = store.select_rows(STAGED, [META_GRAPH], store=URIRef(STORE_NODE), staging=URIRef(STAGING))
     graphs = [str(r["g"]) for r in rows]
     if graphs:
-        store.update(" ;\n".join(
-            [f"DROP SILENT GRAPH <{g}>" for g in graphs]
-            + [f"DELETE DATA {{ GRAPH <{META_GRAPH}> {{ <{STORE_NODE}> <{_META}staging> <{g}> }} }}" for g in graphs]
-            + [f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{g}> ?p ?o }} }}" for g in graphs if g.startswith("urn:thcm:build:")]
+        store.update(requests(
+            *(fill(DROP_GRAPH, graph=g) for g in graphs),
+            *(_meta(DELETE_TRIPLE, STORE_NODE, STAGING, g) for g in graphs),
+            *(fill(DELETE_NODE, graph=META_GRAPH, s=g) for g in graphs if g.startswith("urn:thcm:build:")),
         ))
     # the switch marker of a publisher killed while switching
-    store.update(f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{STORE_NODE}> <{_META}switching> ?t }} }}")
+    store.update(fill(DELETE_VALUES, graph=META_GRAPH, s=STORE_NODE, p=SWITCHING))
     return graphs
 
 
@@ -83,16 +108,13 @@ def publish_remote(
     graphs = source.named_graphs()
     staging = {graph: staging_graph(build_id, i) for i, graph in enumerate(graphs)}
     union, node = union_graph(build_id), build_node(build_id)
-    record = " ".join(f"<{STORE_NODE}> <{_META}staging> <{g}> ." for g in [*staging.values(), union, node])
-    store.update(f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ {record} }} }}")
+    store.update(requests(*(_meta(INSERT_TRIPLE, STORE_NODE, STAGING, g) for g in [*staging.values(), union, node])))
 
     started = time.perf_counter()
     for graph, target in staging.items():
         say(f"loading {graph} into {target}")
         store.put_triples(target, list(source.quads(graph)))
-    store.update(" ;\n".join(
-        f"INSERT {{ GRAPH <{union}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}" for g in staging.values()
-    ))
+    store.update(requests(*(fill(COPY_GRAPH, target=union, source=g) for g in staging.values())))
     loaded = time.perf_counter() - started
 
     expected = dict(manifest["graphs"])
@@ -105,9 +127,11 @@ def publish_remote(
     if store.count(union) != union_expected:
         raise StoreError(f"the union graph {union} is incomplete; the previous build keeps serving")
     manifest = {**manifest, "store": store.endpoints.query, "load_seconds": round(loaded, 3)}
-    description = " ".join(f"<{node}> <{_META}graph> <{g}> ." for g in graphs)
-    store.update(f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ {description} <{node}> <{_META}union> <{union}> . "
-                 f"<{node}> <{_META}manifest> {Literal(_json(manifest)).n3()} . }} }}")
+    store.update(requests(
+        *(_meta(INSERT_TRIPLE, node, GRAPH, g) for g in graphs),
+        _meta(INSERT_TRIPLE, node, UNION, union),
+        _meta(INSERT_TRIPLE, node, MANIFEST, Literal(_json(manifest))),
+    ))
 
     if pause_before_switch:
         say(f"pausing {pause_before_switch:g} s before switching (THCM_DEBUG_PAUSE_BEFORE_SWITCH)")
@@ -116,24 +140,21 @@ def publish_remote(
     say(f"switching {store.endpoints.query} to build {build_id}")
     previous = store.view()
     switch_seconds = max(store.endpoints.timeout, 600)
-    marker = f"<{STORE_NODE}> <{_META}switching> {Literal(time.time() + switch_seconds).n3()} ."
-    store.update(f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ {marker} }} }}")  # readers hold back from here
-    store.update(" ;\n".join(
-        [f"DROP SILENT GRAPH <{g}>" for g in previous.graphs if g not in staging]
-        + [f"MOVE <{target}> TO <{graph}>" for graph, target in staging.items()]
-        + [f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{STORE_NODE}> <{_META}current> <{node}> }} }}"]
+    store.update(_meta(INSERT_TRIPLE, STORE_NODE, SWITCHING, Literal(time.time() + switch_seconds)))  # readers hold back
+    store.update(requests(
+        *(fill(DROP_GRAPH, graph=g) for g in previous.graphs if g not in staging),
+        *(fill(MOVE_GRAPH, source=target, target=graph) for graph, target in staging.items()),
+        _meta(INSERT_TRIPLE, STORE_NODE, CURRENT, node),
     ), timeout=switch_seconds, atomic=True)
     # the new pointer is in: now retire the old one, its description and its union graph
-    retire = ([f"DELETE DATA {{ GRAPH <{META_GRAPH}> {{ <{STORE_NODE}> <{_META}current> <{previous.node}> }} }}",
-              *(f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{previous.node}> <{_META}{p}> ?o }} }}"
-                for p in ("graph", "union", "manifest")),
-              # a reader may still hold the old view: its union graph goes with the next build's clean-up
-              f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{STORE_NODE}> <{_META}staging> <{previous.union}> }} }}"]
+    retire = ([_meta(DELETE_TRIPLE, STORE_NODE, CURRENT, previous.node),
+               *(fill(DELETE_VALUES, graph=META_GRAPH, s=previous.node, p=p) for p in (GRAPH, UNION, MANIFEST)),
+               # a reader may still hold the old view: its union graph goes with the next build's clean-up
+               _meta(INSERT_TRIPLE, STORE_NODE, STAGING, previous.union)]
               if previous.node != node else [])
-    done = [f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{STORE_NODE}> <{_META}switching> ?t }} }}"] + [
-        f"DELETE DATA {{ GRAPH <{META_GRAPH}> {{ <{STORE_NODE}> <{_META}staging> <{g}> }} }}"
-        for g in [*staging.values(), union, node]]
-    store.update(" ;\n".join(retire + done))
+    done = [fill(DELETE_VALUES, graph=META_GRAPH, s=STORE_NODE, p=SWITCHING),
+            *(_meta(DELETE_TRIPLE, STORE_NODE, STAGING, g) for g in [*staging.values(), union, node])]
+    store.update(requests(*retire, *done))
     return Publication(None, manifest, location=store.endpoints.query)
 
 

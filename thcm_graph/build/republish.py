@@ -7,6 +7,11 @@ validates the result against the shapes, and publishes it with the ordinary mach
 :mod:`.publish` as a new build whose manifest names the build it derives from. Readers see the
 old build or the new one, never half a result; a failing step or validation publishes nothing.
 
+On a remote store (``THCM_STORE=sparql+http…``) the current build is read from the server into
+memory (every named graph through the store's CONSTRUCT), changed and validated here, and published
+on the server with :func:`~.publish_remote.publish_remote` (staging graphs, switch marker,
+pointer): readers of the server see the old build or the new one, as after ``thcm build``.
+
 The step receives the writable in-memory store, the new build's id and the id of the build whose
 data it holds (the current build for :func:`republish`, the new build itself for ``build``), and
 returns what to record in the manifest. The build package knows nothing about what the step does (the CLI
@@ -22,9 +27,19 @@ from typing import Any
 
 from ..config import Settings
 from ..errors import ValidationFailed
-from ..store import OxigraphStore, Publication, StateLayout, current_publication, open_publication
+from ..store import (
+    OxigraphStore,
+    Publication,
+    RemoteSparqlStore,
+    StateLayout,
+    current_publication,
+    open_publication,
+    open_remote,
+    remote_publication,
+)
 from .parse import display_path
 from .publish import build_lock, new_build_id, publish
+from .publish_remote import publish_remote
 from .validate import load_shapes, to_rdflib, validate
 
 Step = Callable[[OxigraphStore, str, str], dict[str, Any]]
@@ -39,9 +54,15 @@ def republish(settings: Settings, step: Step, *, name: str, on_stage: Callable[[
     """Publish ``current + step`` as a new build (see the module docstring)."""
     layout = StateLayout(settings.state_path)
     with build_lock(layout):
-        base = current_publication(settings.state_path)
-        on_stage(f"copying build {base.build_id} into memory")
-        store = open_publication(base, in_memory=True)
+        remote = open_remote(settings, writable=True, timeout=max(settings.query_timeout, 600.0)) if settings.remote_store else None
+        if remote is not None:
+            base = remote_publication(remote)
+            on_stage(f"copying build {base.build_id} from {base.where} into memory")
+            store = copy_remote(remote)
+        else:
+            base = current_publication(settings.state_path)
+            on_stage(f"copying build {base.build_id} into memory")
+            store = open_publication(base, in_memory=True)
         created = datetime.now(UTC)
         content = hashlib.sha256(f"{base.manifest.get('content_hash', base.build_id)}+{name}+{created.isoformat()}".encode()).hexdigest()
         build_id = new_build_id(layout, created, content)
@@ -64,4 +85,14 @@ def republish(settings: Settings, step: Step, *, name: str, on_stage: Callable[[
         )
         manifest[name] = recorded
         on_stage(f"publishing build {build_id}")
+        if remote is not None:
+            manifest.pop("store", None), manifest.pop("load_seconds", None)  # publish_remote records its own
+            return publish_remote(store, remote, build_id, manifest, on_stage=on_stage)
         return publish(store, layout, build_id, manifest, keep=settings.keep_builds)
+
+
+def copy_remote(remote: RemoteSparqlStore) -> OxigraphStore:
+    """The current build of a remote store as a writable in-memory store (its named graphs)."""
+    store = OxigraphStore.in_memory()
+    store.add_quads(remote.quads())
+    return store

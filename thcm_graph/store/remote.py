@@ -43,13 +43,33 @@ from . import _sparql_text
 from ._convert import parse_triples, rdf_format, results_format, to_oxigraph
 from ._sparql_json import parse_results_json
 from .base import Capabilities, QueryViaRaw
+from .remote_sparql import (
+    ALL_TRIPLES,
+    COPY_GRAPH,
+    COUNT_TRIPLES,
+    CURRENT,
+    DELETE_TRIPLE,
+    DROP_GRAPH,
+    FACTS_OF,
+    GRAPH,
+    INSERT_DATA,
+    INSERT_TRIPLE,
+    INSERT_WITH_BNODES,
+    MANIFEST,
+    META_GRAPH,
+    PRAGMA_PROBE,
+    STORE_NODE,
+    SWITCHING,
+    TRANSACTION_PRAGMA,
+    UNION,
+    UNION_GRAPH,
+    NTriples,
+    fill,
+    iri_ref,
+    requests,
+)
 from .results import DATASET_FORMATS, RDF_FORMATS, RESULT_FORMATS, GraphResult, QueryKind, QueryResult, Term, Triple
 
-META_GRAPH = "urn:thcm:meta"
-UNION_GRAPH = "urn:thcm:union"
-_META = "urn:thcm:meta#"
-STORE_NODE = _META + "store"
-_LOG_ENABLE = "define sql:log-enable 1 "  # Virtuoso: run the request as one logged transaction
 _CHUNK = 20_000  # triples per Graph Store request
 _RETRIES = 4
 
@@ -147,8 +167,7 @@ class RemoteSparqlStore(QueryViaRaw):
         url = wrapper.endpoint
         try:
             response = wrapper.query().response
-            if response.headers.get("X-SQL-State") == "S1TAT":  # Virtuoso's "anytime" partial answer
-                raise QueryTimeout(f"the query ran longer than the server's time limit ({url}); its answer would be partial")
+            refuse_partial(response.headers, url)
             return bytes(response.read())
         except SPARQLWrapperException as exc:
             raise _server_error(exc, url, what, sent) from None
@@ -176,7 +195,17 @@ class RemoteSparqlStore(QueryViaRaw):
             wrapper.addDefaultGraph(graph)
         for graph in named_graphs:
             wrapper.addNamedGraph(graph)
+        wrapper.addParameter(SERVER_TIME_LIMIT, server_time_limit(timeout or self.endpoints.timeout))
         return self._send(wrapper, "query", sparql)
+
+    def form(self, sparql: str, *, kind: QueryKind, default_graph: Sequence[str], named_graphs: Sequence[str],
+             timeout: float) -> tuple[list[tuple[str, str]], dict[str, str]]:
+        """The form fields and headers of the query request :meth:`_request` sends (SPARQL 1.1
+        Protocol §2.1.3), for a client other than SPARQLWrapper (the API's cancellable one)."""
+        fields = [("query", sparql), *(("default-graph-uri", g) for g in default_graph),
+                  *(("named-graph-uri", g) for g in named_graphs), (SERVER_TIME_LIMIT, server_time_limit(timeout))]
+        accept = "application/n-triples" if kind == "graph" else "application/sparql-results+json"
+        return fields, {"Accept": accept}
 
     def update(self, sparql: str, *, timeout: float | None = None, atomic: bool = False) -> None:
         """Send a SPARQL 1.1 Update request.
@@ -189,7 +218,7 @@ class RemoteSparqlStore(QueryViaRaw):
         """
         self._writable()
         if atomic and self._transaction_pragma():
-            sparql = _LOG_ENABLE + sparql
+            sparql = TRANSACTION_PRAGMA + sparql
         wrapper = self._wrapper(self.endpoints.update_url, timeout)
         wrapper.setQuery(sparql)
         wrapper.setReturnFormat(JSON)
@@ -198,7 +227,7 @@ class RemoteSparqlStore(QueryViaRaw):
     def _transaction_pragma(self) -> bool:
         if self._pragma is None:
             try:
-                self._request(_LOG_ENABLE + "ASK { }", kind="ask", default_graph=[META_GRAPH], named_graphs=[META_GRAPH])
+                self._request(PRAGMA_PROBE, kind="ask", default_graph=[META_GRAPH], named_graphs=[META_GRAPH])
                 self._pragma = True
             except QueryError:
                 self._pragma = False
@@ -216,11 +245,7 @@ class RemoteSparqlStore(QueryViaRaw):
         base_iri: str | None = None,
         timeout: float | None = None,
     ) -> RemoteResult:
-        parsed = _sparql_text.parse(sparql)
-        if "\\" in sparql:
-            parsed = _sparql_text.parse(_sparql_text.expand_escaped_names(sparql, {**QUERY_PREFIXES, **parsed.prefixes}))
-        text = prepare(parsed, bindings=bindings, base_iri=base_iri)
-        kind: QueryKind = "select" if parsed.form == "SELECT" else "ask" if parsed.form == "ASK" else "graph"
+        text, kind = self.prepare_query(sparql, bindings=bindings, base_iri=base_iri)
         # A switch moves graphs onto their logical names, and servers need not hide that from
         # readers (measured on Virtuoso). So a query is answered only if no switch was under way
         # before it and the pointer is the same after it; otherwise it is asked again.
@@ -229,10 +254,7 @@ class RemoteSparqlStore(QueryViaRaw):
         while True:
             view = self.view()
             if not view.switching:
-                named = list(named_graphs) if named_graphs is not None else view.graphs
-                default = list(default_graph) if default_graph is not None else [view.union]
-                if not named:
-                    named = [META_GRAPH + "#none"]  # an empty list would mean "the server's choice"
+                default, named = dataset(view, default_graph, named_graphs)
                 body = self._request(text, kind=kind, default_graph=default, named_graphs=named, timeout=timeout)
                 if self.pointer() == (view.node, False):
                     return RemoteResult(kind, body)
@@ -240,6 +262,16 @@ class RemoteSparqlStore(QueryViaRaw):
                 raise StoreUnavailable(f"a new build is being switched in at {self.endpoints.query}; try again in a moment")
             time.sleep(pause)
             pause = min(pause * 2, 1.0)
+
+    def prepare_query(self, sparql: str, *, bindings: Mapping[str, Term] | None = None,
+                      base_iri: str | None = None) -> tuple[str, QueryKind]:
+        """(the text to send, the result kind) of a user's query: see :func:`prepare`."""
+        parsed = _sparql_text.parse(sparql)
+        if "\\" in sparql:
+            parsed = _sparql_text.parse(_sparql_text.expand_escaped_names(sparql, {**QUERY_PREFIXES, **parsed.prefixes}))
+        text = prepare(parsed, bindings=bindings, base_iri=base_iri)
+        kind: QueryKind = "select" if parsed.form == "SELECT" else "ask" if parsed.form == "ASK" else "graph"
+        return text, kind
 
     def select_rows(self, sparql: str, graphs: Sequence[str], **bindings: Term) -> list[dict[str, Term]]:
         """Rows of one of our own SELECT queries over exactly ``graphs`` (default and named)."""
@@ -254,19 +286,19 @@ class RemoteSparqlStore(QueryViaRaw):
         A switch marker holds its deadline (seconds since the epoch, the publisher's clock): one
         left behind by a killed publisher stops counting when it expires.
         """
-        rows = self.select_rows(f"SELECT ?p ?o WHERE {{ <{STORE_NODE}> ?p ?o }}", [META_GRAPH])
-        node = max((str(r["o"]) for r in rows if str(r["p"]) == _META + "current"), default=STORE_NODE)
+        rows = self.select_rows(FACTS_OF, [META_GRAPH], node=URIRef(STORE_NODE))
+        node = max((str(r["o"]) for r in rows if str(r["p"]) == CURRENT), default=STORE_NODE)
         now = time.time()
-        switching = any(str(r["p"]) == _META + "switching" and float(str(r["o"])) > now for r in rows)
+        switching = any(str(r["p"]) == SWITCHING and float(str(r["o"])) > now for r in rows)
         return node, switching
 
     def view(self) -> View:
         """The current build (or, before any build, the store's own registry): see :class:`View`."""
         node, switching = self.pointer()
-        rows = self.select_rows("SELECT ?d ?p ?o WHERE { ?d ?p ?o }", [META_GRAPH], d=URIRef(node))
-        graphs = sorted(str(r["o"]) for r in rows if str(r["p"]) == _META + "graph")
-        unions = [str(r["o"]) for r in rows if str(r["p"]) == _META + "union"]
-        manifests = [json.loads(str(r["o"])) for r in rows if str(r["p"]) == _META + "manifest"]
+        rows = self.select_rows(FACTS_OF, [META_GRAPH], node=URIRef(node))
+        graphs = sorted(str(r["o"]) for r in rows if str(r["p"]) == GRAPH)
+        unions = [str(r["o"]) for r in rows if str(r["p"]) == UNION]
+        manifests = [json.loads(str(r["o"])) for r in rows if str(r["p"]) == MANIFEST]
         return View(node, unions[0] if unions else UNION_GRAPH, graphs, manifests[0] if manifests else None, switching)
 
     def named_graphs(self) -> list[str]:
@@ -277,7 +309,7 @@ class RemoteSparqlStore(QueryViaRaw):
         graphs = self.named_graphs() if graph is None else [graph]
         total = 0
         for name in graphs:
-            rows = self.select_rows("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", [name])
+            rows = self.select_rows(COUNT_TRIPLES, [name])
             total += int(rows[0]["n"]) if rows else 0
         return total
 
@@ -333,17 +365,14 @@ class RemoteSparqlStore(QueryViaRaw):
             body = bytes(ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES) or b"")
             if self.endpoints.gsp:
                 self._gsp("POST", graph, body)
-            elif chunk is with_bnodes:
-                # INSERT DATA may hold blank nodes (Update §3.1.1), Virtuoso refuses them there;
-                # an INSERT template with one (empty) solution writes the same triples everywhere
-                self.update(f"INSERT {{ GRAPH <{_iri(graph)}> {{\n{body.decode()}\n}} }} WHERE {{ }}")
             else:
-                self.update(f"INSERT DATA {{ GRAPH <{_iri(graph)}> {{\n{body.decode()}\n}} }}")
+                template = INSERT_WITH_BNODES if chunk is with_bnodes else INSERT_DATA
+                self.update(fill(template, graph=graph, triples=NTriples(body.decode())))
 
     def _gsp(self, method: str, graph: str, body: bytes | None = None, accept: str | None = None) -> bytes:
         """One Graph Store Protocol request (§5) on ``?graph=``, retried on transient failures."""
         assert self.endpoints.gsp is not None
-        url = f"{self.endpoints.gsp}?{urllib.parse.urlencode({'graph': graph})}"
+        url = f"{self.endpoints.gsp}?{urllib.parse.urlencode({'graph': iri_ref(graph)[1:-1]})}"
         headers = {"Content-Type": "application/n-triples"} if body is not None else {}
         if accept:
             headers["Accept"] = accept
@@ -371,38 +400,34 @@ class RemoteSparqlStore(QueryViaRaw):
         """Record graphs in the current build's (or the store's) registry, so that queries see them."""
         if graphs:
             node = self.view().node
-            statements = " ".join(f"<{node}> <{_META}graph> <{_iri(g)}> ." for g in graphs)
-            self.update(f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ {statements} }} }}")
+            self.update(requests(*(fill(INSERT_TRIPLE, graph=META_GRAPH, s=node, p=GRAPH, o=g) for g in graphs)))
 
     def copy_into_union(self, graph: str) -> None:
         """Add a graph's triples to the union graph, on the server."""
-        union = self.view().union
-        self.update(f"INSERT {{ GRAPH <{union}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{_iri(graph)}> {{ ?s ?p ?o }} }}")
+        self.update(fill(COPY_GRAPH, target=self.view().union, source=graph))
 
     def drop_graph(self, graph: str) -> None:
         self._writable()
         view = self.view()
         remaining = [g for g in view.graphs if g != graph]
-        self.update(
-            f"DROP SILENT GRAPH <{_iri(graph)}> ;\n"
-            f"DELETE DATA {{ GRAPH <{META_GRAPH}> {{ <{view.node}> <{_META}graph> <{_iri(graph)}> }} }} ;\n"
-            f"DROP SILENT GRAPH <{view.union}> ;\n"
-            + "".join(f"INSERT {{ GRAPH <{view.union}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{_iri(g)}> {{ ?s ?p ?o }} }} ;\n"
-                      for g in remaining),
-            atomic=True,
-        )
+        self.update(requests(
+            fill(DROP_GRAPH, graph=graph),
+            fill(DELETE_TRIPLE, graph=META_GRAPH, s=view.node, p=GRAPH, o=graph),
+            fill(DROP_GRAPH, graph=view.union),
+            *(fill(COPY_GRAPH, target=view.union, source=g) for g in remaining),
+        ), atomic=True)
 
     def clear(self) -> None:
         """Drop every graph of this store, the registry and the union included."""
         view = self.view()
-        self.update(" ;\n".join(f"DROP SILENT GRAPH <{_iri(g)}>" for g in [*view.graphs, view.union, UNION_GRAPH, META_GRAPH]))
+        self.update(requests(*(fill(DROP_GRAPH, graph=g) for g in [*view.graphs, view.union, UNION_GRAPH, META_GRAPH])))
 
     # -- reading whole graphs ---------------------------------------------------------------
 
     def triples(self, graph: str | None) -> list[ox.Triple]:
         """The triples of a named graph, or of the union for None (CONSTRUCT as N-Triples)."""
         source = self.view().union if graph is None else graph
-        body = self._request("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", kind="graph",
+        body = self._request(ALL_TRIPLES, kind="graph",
                              default_graph=[source], named_graphs=[source], timeout=max(self.endpoints.timeout, 600))
         return list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
 
@@ -439,6 +464,48 @@ class RemoteSparqlStore(QueryViaRaw):
         return None
 
 
+# -- requests and answers -------------------------------------------------------------------
+
+SERVER_TIME_LIMIT = "timeout"
+"""Request parameter with the query's time limit in milliseconds (Virtuoso's "anytime" queries).
+
+Measured on Virtuoso 7.2 (README, "Running on a SPARQL server"): with ``timeout`` the server stops
+the evaluation at that limit and answers with what it has, marked ``X-SQL-State: S1TAT`` (HTTP
+200), which :func:`refuse_partial` turns into :class:`QueryTimeout`; without it only the ini's
+``MaxQueryExecutionTime`` stops a query that nobody waits for any more unless the client closes
+its connection (Virtuoso then stops within a few seconds). Servers without the parameter ignore it.
+"""
+
+
+def server_time_limit(seconds: float) -> str:
+    """``seconds`` as the value of :data:`SERVER_TIME_LIMIT` (whole milliseconds, at least 1)."""
+    return str(max(int(seconds * 1000), 1))
+
+
+def refuse_partial(headers: Mapping[str, str] | Any, url: str) -> None:
+    """Raise :class:`QueryTimeout` for an answer the server cut short (Virtuoso: ``X-SQL-State: S1TAT``,
+    or HTTP 206 with ``X-SQL-State``): a partial answer is never passed on as if complete."""
+    if headers.get("X-SQL-State") == "S1TAT" or headers.get("x-sql-state") == "S1TAT":
+        raise QueryTimeout(f"the query ran longer than the server's time limit ({url}); its answer would be partial")
+
+
+def dataset(view: View, default_graph: Sequence[str] | None, named_graphs: Sequence[str] | None) -> tuple[list[str], list[str]]:
+    """(default graphs, named graphs) of a query: the request's, or the current build's (``view``)."""
+    named = list(named_graphs) if named_graphs is not None else view.graphs
+    default = list(default_graph) if default_graph is not None else [view.union]
+    return default, named or [META_GRAPH + "#none"]  # an empty list would mean "the server's choice"
+
+
+def answer_of(status: int, headers: Mapping[str, str] | Any, body: bytes, url: str, sent: str | None = None) -> bytes:
+    """The body of a query response, or the exception its status and headers mean."""
+    if status >= 400:
+        raise _http_error(status, body, url, "query", sent)
+    if status == 206:
+        raise QueryTimeout(f"the query ran longer than the server's time limit ({url}); its answer is partial (206)")
+    refuse_partial(headers, url)
+    return body
+
+
 # -- query text -----------------------------------------------------------------------------
 
 
@@ -468,14 +535,15 @@ def prepare(parsed: _sparql_text.ParsedQuery, *, bindings: Mapping[str, Term] | 
         if parsed.where_open is None:
             raise QueryError("cannot bind parameters in a query without a WHERE group")
         names = list(bindings)
-        values = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(bindings[n].n3() for n in names)}) }} "
+        terms = [iri_ref(str(bindings[n])) if isinstance(bindings[n], URIRef) else bindings[n].n3() for n in names]
+        values = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(terms)}) }} "
         at = parsed.where_open + 1
         text = text[:at] + values + text[at:]
     prefixes = "".join(f"PREFIX {p}: <{iri}> " for p, iri in QUERY_PREFIXES.items() if p not in parsed.prefixes)
     text = text[:parsed.body_start] + prefixes + text[parsed.body_start:]
     if base_iri and not parsed.has_base:
         # first of all: some servers (Virtuoso) accept BASE only before every PREFIX
-        text = f"BASE <{_iri(base_iri)}> " + text
+        text = f"BASE {iri_ref(base_iri)} " + text
     return text
 
 
@@ -493,13 +561,6 @@ def _portable_bnodes(body: bytes) -> bytes:
     except (ValueError, AttributeError) as exc:
         raise QueryError(f"the server's answer is not SPARQL JSON: {exc}") from None
     return json.dumps(document).encode()
-
-
-def _iri(value: str) -> str:
-    """An IRI checked for characters that cannot appear in an IRIREF (SPARQL 1.1 §19.8 [139])."""
-    if any(c in value for c in '<>"{}|^`\\') or any(ord(c) <= 0x20 for c in value):
-        raise InputError(f"not a valid IRI: {value!r}")
-    return value
 
 
 def _opener(endpoints: Endpoints) -> urllib.request.OpenerDirector:
