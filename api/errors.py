@@ -7,8 +7,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from thcm_graph.errors import InputError, StoreError, ThcmError
-from thcm_graph.workers import QueryTimeout, ResultTooLarge, WorkersBusy
+from thcm_graph.errors import InputError, QueryTimeout, StoreError, ThcmError
+from thcm_graph.workers import ResultTooLarge, WorkersBusy
 
 
 class HTTPProblem(Exception):
