@@ -206,12 +206,7 @@ async def _protocol(request: Request) -> Response:
         ),
     )
     if answer.fmt is None:
-        offered = RDF_FORMATS if answer.kind == "graph" else RESULT_FORMATS
-        raise HTTPProblem(
-            406,
-            f"cannot answer a {answer.kind.upper()} query in the requested format; available: {', '.join(offered.values())}",
-            "NotAcceptable",
-        )
+        raise _not_acceptable(answer)
     media = {**RESULT_FORMATS, **RDF_FORMATS}[answer.fmt]
     headers["X-Thcm-Build"] = answer.build_id
     return Response(answer.body, media_type=f"{media}; charset=utf-8", headers=headers)
@@ -301,12 +296,7 @@ async def answer_get(workers: QueryRunner, scope: Scope, receive: Receive, send:
         finally:
             stop()
         if answer.fmt is None:
-            offered = RDF_FORMATS if answer.kind == "graph" else RESULT_FORMATS
-            raise HTTPProblem(
-                406,
-                f"cannot answer a {answer.kind.upper()} query in the requested format; available: {', '.join(offered.values())}",
-                "NotAcceptable",
-            )
+            raise _not_acceptable(answer)
     except (HTTPProblem, ThcmError) as exc:
         await problem_response(exc)(scope, receive, send)
         return True
@@ -320,3 +310,13 @@ async def answer_get(workers: QueryRunner, scope: Scope, receive: Receive, send:
     media = {**RESULT_FORMATS, **RDF_FORMATS}[answer.fmt]
     await Response(body, media_type=f"{media}; charset=utf-8", headers=headers)(scope, receive, send)
     return True
+
+
+def _not_acceptable(answer: QueryAnswer) -> HTTPProblem:
+    """406: the query's kind of result has no format the client accepts (SPARQL 1.1 Protocol §2.1.5)."""
+    offered = RDF_FORMATS if answer.kind == "graph" else RESULT_FORMATS
+    return HTTPProblem(
+        406,
+        f"cannot answer a {answer.kind.upper()} query in the requested format; available: {', '.join(offered.values())}",
+        "NotAcceptable",
+    )

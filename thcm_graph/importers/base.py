@@ -220,21 +220,25 @@ def csv_rows(path: Path, *, delimiter: str, header: Sequence[str], min_fields: i
         if names[i] != expected:
             raise BadInput(path, 1, i + 1, f"expected column {expected!r}, found {names[i]!r}")
     need = min_fields if min_fields is not None else len(header)
-    line_of = 2
+    for line_of, fields in _data_lines(reader, path):
+        if len(fields) < need or len(fields) > max(len(header), need):
+            raise BadInput(path, line_of, None, f"expected {need} fields separated by {delimiter!r}, found {len(fields)}")
+        yield Row(line_of, dict(zip(header, fields, strict=False)))
+
+
+def _data_lines(reader: Any, path: Path) -> Iterator[tuple[int, list[str]]]:
+    """(first physical line, fields) of each non-blank record after the header; a record may span
+    lines (quoted line breaks). :class:`BadInput` with the line for malformed CSV."""
     while True:
         start = reader.line_num + 1
         try:
             fields = next(reader)
         except StopIteration:
-            break
+            return
         except csv.Error as exc:
             raise BadInput(path, reader.line_num, None, f"malformed CSV ({exc})") from None
-        line_of = start
-        if not fields or all(not f.strip() for f in fields):
-            continue
-        if len(fields) < need or len(fields) > max(len(header), need):
-            raise BadInput(path, line_of, None, f"expected {need} fields separated by {delimiter!r}, found {len(fields)}")
-        yield Row(line_of, dict(zip(header, fields, strict=False)))
+        if fields and any(f.strip() for f in fields):
+            yield start, fields
 
 
 def csv_records(path: Path, *, delimiter: str, required: Sequence[str]) -> Iterator[Row]:
@@ -255,16 +259,7 @@ def csv_records(path: Path, *, delimiter: str, required: Sequence[str]) -> Itera
     for name in required:
         if name not in found:
             raise BadInput(path, 1, name, f"missing column {name!r}; the header has {found}")
-    while True:
-        start = reader.line_num + 1
-        try:
-            fields = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            raise BadInput(path, reader.line_num, None, f"malformed CSV ({exc})") from None
-        if not fields or all(not f.strip() for f in fields):
-            continue
+    for start, fields in _data_lines(reader, path):
         if len(fields) != len(found):
             raise BadInput(path, start, None, f"expected {len(found)} fields separated by {delimiter!r} (as in the header), "
                            f"found {len(fields)}")
