@@ -590,3 +590,35 @@ def bridges(ctx: click.Context, field_a: str, field_b: str, fmt: str) -> None:
         removal.add_row(escape(name(r.actor)), "yes" if r.connected else "[red]no[/]", str(r.distance or "–"),
                         str(r.shortest_paths), str(r.connectivity))
     out.print(removal)
+
+
+@main.command()
+@click.option("--triples", "-n", type=click.IntRange(min=2_000), required=True, help="About how many triples to write.")
+@click.option("--seed", "-s", type=int, default=1, show_default=True, help="Random seed: the same seed gives the same file.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="The N-Quads file to write (gzip if it ends in .gz), e.g. var/synth/synth-1e6.nq.gz.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="How to print the summary (json includes sample IRIs for benchmark queries).")
+def synth(triples: int, seed: int, output: str, fmt: str) -> None:
+    """Generate a synthetic Thuringia-like ecosystem of about N triples (test and benchmark data).
+
+    Streams N-Quads into named graphs graph/synth-*; build it together with data/ by
+    `thcm build --input FILE`. See docs/synth.md.
+    """
+    from dataclasses import asdict
+    from pathlib import Path
+
+    from .synth import generate
+
+    summary = generate(triples, seed, Path(output))
+    if fmt == "json":
+        out.print_json(json.dumps({**asdict(summary), "path": str(summary.path)}))
+        return
+    table = Table(title=f"{summary.triples} triples in {summary.path} ({summary.seconds:.1f} s)", show_footer=True)
+    table.add_column("named graph", footer="total")
+    table.add_column("triples", justify="right", footer=str(summary.triples))
+    for graph, count in summary.per_graph.items():
+        table.add_row(compact(graph).replace("https://w3id.org/thcm/graph/", "graph/"), str(count))
+    out.print(table)
+    out.print(", ".join(f"{count} {name}" for name, count in summary.counts.items()))
+    out.print(f"sample actor {summary.samples.actor}, network {summary.samples.network}")
