@@ -11,7 +11,7 @@ PORT   ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv virtuoso bench-remote build import validate run serve lint test test-fast bench stats dumps clean distclean assets optional-assets browser
+.PHONY: help venv virtuoso wrk bench-extra bench-remote build import validate run serve lint test test-fast bench bench-quick stats dumps clean distclean assets optional-assets browser
 
 help:  ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -99,9 +99,22 @@ test: $(STAMP) lint virtuoso assets browser  ## lint, then the whole suite (embe
 test-fast: $(STAMP)  ## the suite without the tests that start processes
 	$(PY) -m pytest -m "not subprocess" $(PYTEST_ARGS)
 
-bench: $(STAMP) virtuoso  ## run the benchmarks; results in benchmarks/RESULTS.md and benchmarks/ANALYSIS.md
+wrk:  ## install the HTTP load client wrk (Debian package) if it is missing
+	@command -v wrk >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk || \
+	  { $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }; }
+
+bench-extra: $(STAMP)  ## install the benchmark-only baselines (rdflib-endpoint) into .venv
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+
+bench: $(STAMP) virtuoso wrk bench-extra  ## run the benchmarks (hours: 10^4-10^7 triples); RESULTS.md, HTTP.md, ANALYSIS.md in benchmarks/
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/http_bench.py
 	$(PY) benchmarks/bench_analysis.py
+
+bench-quick: $(STAMP) wrk  ## HTTP benchmark in under 3 minutes (10^4-10^5 triples; Virtuoso/rdflib-endpoint only if installed); prints the table
+	BENCH_QUICK=1 $(PY) benchmarks/http_bench.py
 
 bench-remote: $(STAMP) virtuoso  ## load times into a real Virtuoso (curated graph, 10^6 synthetic triples); benchmarks/RESULTS-virtuoso.md
 	$(PY) benchmarks/remote_load.py

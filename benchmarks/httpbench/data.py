@@ -29,7 +29,8 @@ def synthetic(triples: int, seed: int) -> Path:
     if subprocess.run([*thcm, "synth", "--help"], capture_output=True, check=False).returncode != 0:
         raise GeneratorMissing("`thcm synth` is not available: the scale generator (issue 13) is needed, or set BENCH_DATA=FILE.nq")
     partial = path.with_suffix(".nq.partial")
-    subprocess.run([*thcm, "synth", "--triples", str(triples), "--seed", str(seed), "-o", str(partial)], check=True)
+    subprocess.run([*thcm, "synth", "--triples", str(triples), "--seed", str(seed), "-o", str(partial)], check=True,
+                   stdout=sys.stderr)  # its summary is progress, not the report
     partial.rename(path)
     return path
 

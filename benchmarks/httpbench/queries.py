@@ -48,9 +48,7 @@ PICK_NETWORK = PREFIXES + """SELECT ?network (COUNT(?m) AS ?n) WHERE { ?m org:me
 GROUP BY ?network ORDER BY DESC(?n) ?network LIMIT 1"""
 PICK_BODY = PREFIXES + """SELECT ?network (COUNT(?m) AS ?n) WHERE { ?m org:memberOf ?network }
 GROUP BY ?network ORDER BY DESC(?n) ?network LIMIT 1"""
-PICK_FIELD = PREFIXES + """SELECT ?field (COUNT(?a) AS ?n) WHERE { ?a thcm:activeIn ?field
-  FILTER EXISTS { ?field skos:prefLabel ?de FILTER(LANG(?de) = "de") }
-  FILTER EXISTS { ?field skos:prefLabel ?en FILTER(LANG(?en) = "en") } }
+PICK_FIELD = PREFIXES + """SELECT ?field (COUNT(?a) AS ?n) WHERE { ?a thcm:activeIn ?field }
 GROUP BY ?field ORDER BY DESC(?n) ?field LIMIT 1"""
 PICK_LABELS = PREFIXES + """SELECT ?label WHERE { $subject skos:prefLabel ?label FILTER(LANG(?label) = $lang) }
 ORDER BY ?label"""
@@ -70,10 +68,10 @@ class Picks:
 def search_word(labels: list[str]) -> str:
     """The longest plain-ASCII word (≥ 4 letters) of ``labels``, lower-cased: every engine lower-cases it alike.
 
-    >>> search_word(["Mobilität und Automotive", "Optik"])
-    'automotive'
+    >>> search_word(["Netzwerk Künstliche Intelligenz Thüringen 2"])
+    'intelligenz'
     """
-    words = [w.lower() for label in labels for w in re.findall(r"[A-Za-z]{4,}", label)]
+    words = [w.lower() for label in labels for w in label.split() if re.fullmatch(r"[A-Za-z]{4,}", w)]
     if not words:
         raise ValueError(f"no plain ASCII word of 4 or more letters in {labels!r}")
     return max(words, key=lambda w: (len(w), w))

@@ -133,11 +133,26 @@ def _publish_nquads(data: Path, state_dir: Path) -> None:
         publish(store, layout, build_id, manifest)
 
 
-def start_ours(data: Path, workdir: Path, *, query_timeout: float) -> Server:
-    """Build ``data`` into a fresh state directory and ``thcm serve`` it."""
+def export_served(state: Path, target: Path, log: Path) -> None:
+    """``thcm export --format nq`` of the published build: exactly the quads ours serves, for the baselines."""
+    env = {**os.environ, "THCM_STATE_DIR": str(state), "THCM_PROJECT_DIR": str(REPO)}
+    with log.open("ab") as out:
+        done = subprocess.run([sys.executable, "-m", "thcm_graph", "export", "--format", "nq", "-o", str(target)],
+                              stdout=out, stderr=subprocess.STDOUT, env=env, check=False)
+    if done.returncode != 0:
+        raise ServerFailed(f"thcm export of the benchmark build failed; see {log}")
+
+
+def start_ours(data: Path, workdir: Path, *, query_timeout: float, served: Path) -> Server:
+    """Build ``data`` into a fresh state directory, export what was published to ``served``, and ``thcm serve`` it.
+
+    The build adds the curated graphs (field labels, ontology) and the entailed types to the
+    synthetic ones; the baselines load ``served``, so every engine holds the same quads.
+    """
     state = workdir / "ours-state"
     log = workdir / "ours.log"
     seconds, how = publish_ours(data, state, log)
+    export_served(state, served, log)
     port = free_port()
     env = {**os.environ, "THCM_STATE_DIR": str(state), "THCM_PROJECT_DIR": str(REPO), "THCM_QUERY_TIMEOUT": f"{query_timeout:g}"}
     process = _popen([sys.executable, "-m", "thcm_graph", "serve", "--port", str(port)], log, env)
