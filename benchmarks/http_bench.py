@@ -121,6 +121,7 @@ class Config:
 
 
 _T0 = time.perf_counter()
+LOAD_AT_START = os.getloadavg()
 
 
 def log(message: str) -> None:
@@ -397,7 +398,8 @@ def render(cfg: Config, floor: dict[int, Cell], results: list[SizeResult], start
         "# HTTP benchmarks" + (" (quick mode)" if cfg.quick else ""),
         "",
         f"Run {started:%Y-%m-%d %H:%M} UTC, {seconds / 60:.1f} min, by `benchmarks/http_bench.py`"
-        f" (`make {'bench-quick' if cfg.quick else 'bench'}`). Machine: {machine()}; client and servers share it.",
+        f" (`make {'bench-quick' if cfg.quick else 'bench'}`). Machine: {machine()}; client and servers share it"
+        f" (load average {LOAD_AT_START[0]:.1f} at the start: above the core count means other work competed with this run).",
         f"Versions: {versions()}.",
         f"wrk: {cfg.duration:g} s per run at {', '.join(map(str, cfg.clients))} connections, GET `/sparql?query=…`; "
         f"per-query budget {cfg.budget:g} s; synthetic data of `thcm synth` (seed {cfg.seed}).",
