@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
@@ -38,7 +39,7 @@ class Server:
     name: str
     sparql_url: str
     pid: int
-    stop_action: object  # a zero-argument callable
+    stop_action: Callable[[], None]
     load_seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
 
@@ -47,7 +48,7 @@ class Server:
         return f"{self.sparql_url}?{urlencode({'query': sparql})}"
 
     def stop(self) -> None:
-        self.stop_action()  # type: ignore[operator]
+        self.stop_action()
 
 
 def _wait_until_answers(url: str, process: subprocess.Popen[bytes] | None, log: Path, *, timeout: float) -> None:
