@@ -3,21 +3,29 @@
 ``ontology/*.ttl`` go into ``graph/ontology``; ``data/<name>/**/*.ttl`` into ``graph/<name>``
 (one directory per source document, DESIGN.md §2). Every file is parsed even after an error,
 so one run reports every syntax problem with its file, line and column.
+
+**Dumps** (``THCM_INPUT_FILES`` / ``thcm build --input FILE``): N-Quads files (``.nq``, or
+gzipped ``.nq.gz``) such as the output of ``thcm synth``. Their graph names come from the quads;
+each must be ``https://w3id.org/thcm/graph/<name>`` (not the ontology or inferred graph), else an
+:class:`InputError` names the file and line. Dumps are streamed into the store (never held in
+Python), and large inputs are parsed into an **on-disk** staging store (``staging``), so the size
+of a build is bounded by the disk, not by memory.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..errors import DataSyntaxError, InputError, SyntaxProblem
-from ..namespaces import ONTOLOGY_GRAPH, graph_iri
+from ..namespaces import GRAPH_NS, INFERRED_GRAPH, ONTOLOGY_GRAPH, graph_iri
 from ..store import OxigraphStore
 
 GRAPH_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -27,6 +35,15 @@ PARSERS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES}
 NOT_GRAPHS = {"resolution"}
 #: Files in data/ that are documentation, not data.
 IGNORED = {".md", ".txt"}
+#: Endings of dumps: N-Quads, the graph of each statement named in it.
+DUMP_ENDINGS = (".nq", ".nq.gz")
+#: Inputs larger than this (in bytes, together) are parsed into an on-disk staging store.
+ON_DISK_BYTES = 32 * 2**20
+
+
+def is_dump(path: Path) -> bool:
+    """True for an N-Quads dump (``.nq`` or ``.nq.gz``)."""
+    return path.name.endswith(DUMP_ENDINGS)
 
 
 @dataclass(frozen=True)
@@ -34,11 +51,17 @@ class SourceFile:
     """One input file and the named graph its triples go to."""
 
     path: Path
-    graph: str
+    graph: str  # "" for a dump: the graphs are named in the file
     display: str  # path as shown to people (relative to the project)
 
     def sha256(self) -> str:
-        return hashlib.sha256(self.path.read_bytes()).hexdigest()
+        return file_digest(self.path).hexdigest()
+
+
+def file_digest(path: Path) -> hashlib._Hash:
+    """SHA-256 of a file, read in chunks (dumps can be gigabytes)."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256")
 
 
 @dataclass
@@ -51,7 +74,11 @@ class ParseResult:
     subjects: dict[str, list[SourceFile]] = field(default_factory=lambda: defaultdict(list))
 
     def locate(self, iri: str) -> list[str]:
-        """``file:line`` of the places where ``iri`` is a subject (for messages about a node)."""
+        """``file:line`` of the places where ``iri`` is a subject (for messages about a node).
+
+        Subjects of dumps are not indexed (millions of them): a node described only in a dump
+        gets no location; its IRI and the graph name in the message lead to it.
+        """
         return [f"{f.display}:{_first_line(f.path, iri)}" for f in self.subjects.get(iri, [])]
 
 
@@ -62,11 +89,13 @@ def display_path(path: Path, root: Path) -> str:
         return str(path)
 
 
-def discover(ontology_dir: Path, data_dir: Path, project_dir: Path, imports_dir: Path | None = None) -> list[SourceFile]:
+def discover(ontology_dir: Path, data_dir: Path, project_dir: Path, imports_dir: Path | None = None,
+             dumps: Sequence[Path] = ()) -> list[SourceFile]:
     """All input files, in a stable order; :class:`InputError` for a misplaced or unknown file.
 
     ``imports_dir`` holds the graphs written by ``thcm import``: ``<graph-name>.nt``, one per
     imported file, each going to the named graph of its file name (see docs/importers.md).
+    ``dumps`` are N-Quads files (``.nq``, ``.nq.gz``) naming their own graphs.
     """
     if not ontology_dir.is_dir():
         raise InputError(f"ontology folder {ontology_dir} does not exist (set THCM_ONTOLOGY_DIR)")
@@ -100,15 +129,34 @@ def discover(ontology_dir: Path, data_dir: Path, project_dir: Path, imports_dir:
         for path in sorted(imports_dir.glob("*.nt")):
             if GRAPH_NAME.match(path.stem) and path.stem.startswith("import-"):
                 files.append(SourceFile(path, graph_iri(path.stem), display_path(path, project_dir)))
+    for path in dumps:
+        if not is_dump(path):
+            raise InputError(f"{path}: an input file must be N-Quads ({' or '.join(DUMP_ENDINGS)}), naming the graph of each statement")
+        if not path.is_file():
+            raise InputError(f"{path}: input file not found")
+        files.append(SourceFile(path, "", display_path(path, project_dir)))
     return files
 
 
-def parse_files(files: Iterable[SourceFile]) -> ParseResult:
-    """Parse every file into a fresh in-memory store; raise :class:`DataSyntaxError` listing all failures."""
+def needs_disk(files: Iterable[SourceFile]) -> bool:
+    """Whether the inputs are large enough to parse into an on-disk staging store."""
+    return sum(f.path.stat().st_size for f in files) > ON_DISK_BYTES or any(is_dump(f.path) for f in files)
+
+
+def parse_files(files: Iterable[SourceFile], staging: Path | None = None) -> ParseResult:
+    """Parse every file into a fresh store; raise :class:`DataSyntaxError` listing all failures.
+
+    The store is in memory, or on disk in the (new) directory ``staging``.
+    """
     files = list(files)
-    result = ParseResult(OxigraphStore.in_memory(), files)
+    result = ParseResult(OxigraphStore.in_memory() if staging is None else OxigraphStore.open(staging), files)
     problems: list[SyntaxProblem] = []
     for source in files:
+        if not source.graph:
+            problem = _load_dump(result, source)
+            if problem is not None:
+                problems.append(problem)
+            continue
         graph = ox.NamedNode(source.graph)
         try:
             with source.path.open("rb") as handle:
@@ -130,6 +178,67 @@ def parse_files(files: Iterable[SourceFile]) -> ParseResult:
     if problems:
         raise DataSyntaxError(problems)
     return result
+
+
+class _ForeignGraph(Exception):
+    def __init__(self, index: int, graph: str) -> None:
+        self.index, self.graph = index, graph
+
+
+def _load_dump(result: ParseResult, source: SourceFile) -> SyntaxProblem | None:
+    """Stream an N-Quads dump into the store; the first problem (syntax, foreign graph) or None."""
+    count = 0
+
+    def checked(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
+        nonlocal count
+        good: set[str] = set()
+        for quad in quads:
+            graph = quad.graph_name
+            if not isinstance(graph, ox.NamedNode):
+                raise _ForeignGraph(count, str(graph))
+            if graph.value not in good:
+                if not _dump_graph_ok(graph.value):
+                    raise _ForeignGraph(count, str(graph))
+                good.add(graph.value)
+            count += 1
+            yield quad
+
+    opener = gzip.open if source.path.name.endswith(".gz") else open
+    try:
+        with opener(source.path, "rb") as handle:
+            result.store.stream_quads(checked(ox.parse(handle, format=ox.RdfFormat.N_QUADS)))  # type: ignore[arg-type]
+    except SyntaxError as exc:
+        return _problem(source, exc)
+    except UnicodeDecodeError as exc:
+        return SyntaxProblem(source.display, None, None, f"not UTF-8: {exc}")
+    except (OSError, EOFError) as exc:  # e.g. a truncated gzip file
+        return SyntaxProblem(source.display, None, None, f"cannot read: {exc}")
+    except _ForeignGraph as exc:
+        line = _line_of_statement(source.path, exc.index)
+        named = "the default graph (no graph name)" if exc.graph == "DEFAULT" else f"graph {exc.graph}"
+        return SyntaxProblem(source.display, line, None,
+                             f"statement in {named}; every statement of a dump must be in a graph "
+                             f"{GRAPH_NS}<name> (lower-case a-z, 0-9, '-'), not the ontology or inferred graph")
+    result.triples_per_file[source.display] = count
+    return None
+
+
+def _dump_graph_ok(graph: str) -> bool:
+    return graph.startswith(GRAPH_NS) and graph not in (ONTOLOGY_GRAPH, INFERRED_GRAPH) and bool(GRAPH_NAME.match(graph[len(GRAPH_NS):]))
+
+
+def _line_of_statement(path: Path, index: int) -> int | None:
+    """The line of the ``index``-th statement (from 0) of an N-Quads file: one per non-blank, non-comment line."""
+    opener = gzip.open if path.name.endswith(".gz") else open
+    seen = 0
+    with opener(path, "rt", encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            stripped = line.strip()
+            if stripped and not stripped.startswith("#"):
+                if seen == index:
+                    return number
+                seen += 1
+    return None
 
 
 def check_syntax(path: Path, *, display: str) -> SyntaxProblem | None:
