@@ -11,7 +11,7 @@ PORT   ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv virtuoso bench-remote build import validate run serve lint test test-fast bench stats dumps clean distclean assets optional-assets browser
+.PHONY: help venv virtuoso bench-build bench-remote build import validate run serve lint test test-fast bench stats dumps clean distclean assets optional-assets browser
 
 help:  ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -102,6 +102,9 @@ test-fast: $(STAMP)  ## the suite without the tests that start processes
 bench: $(STAMP) virtuoso  ## run the benchmarks; results in benchmarks/RESULTS.md and benchmarks/ANALYSIS.md
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/bench_analysis.py
+
+bench-build: $(STAMP)  ## build benchmark on `thcm synth` data (BENCH_SIZES=10000,100000,1000000); benchmarks/BUILD.md
+	$(PY) benchmarks/bench_build.py
 
 bench-remote: $(STAMP) virtuoso  ## load times into a real Virtuoso (curated graph, 10^6 synthetic triples); benchmarks/RESULTS-virtuoso.md
 	$(PY) benchmarks/remote_load.py

@@ -22,7 +22,7 @@ from thcm_graph.synth import GRAPHS, generate
 def test_same_seed_gives_identical_bytes_and_another_seed_different_ones(tmp_path: Path) -> None:
     first = generate(5_000, 7, tmp_path / "a.nq.gz")
     again = generate(5_000, 7, tmp_path / "b.nq.gz")
-    other = generate(5_000, 8, tmp_path / "c.nq.gz")
+    generate(5_000, 8, tmp_path / "c.nq.gz")
     assert (tmp_path / "a.nq.gz").read_bytes() == (tmp_path / "b.nq.gz").read_bytes()
     assert (tmp_path / "a.nq.gz").read_bytes() != (tmp_path / "c.nq.gz").read_bytes()
     assert first.samples == again.samples

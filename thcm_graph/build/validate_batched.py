@@ -116,6 +116,30 @@ def _targets(store: OxigraphStore, shapes: Graph) -> _Targets:
     return result
 
 
+def _shape_targets(store: OxigraphStore, shapes: Graph) -> dict[Node, tuple[set[Term], set[Term]]]:
+    """Per shape with sh:targetClass or sh:target: (target types incl. subclasses, SPARQL-target nodes)."""
+    raw = store.raw
+    result: dict[Node, tuple[set[Term], set[Term]]] = {}
+    for shape in set(shapes.subjects(SH.targetClass, None)) | set(shapes.subjects(SH.target, None)):
+        classes: set[Term] = set()
+        frontier = [ox.NamedNode(str(c)) for c in shapes.objects(shape, SH.targetClass)]
+        while frontier:
+            c = frontier.pop()
+            if c not in classes:
+                classes.add(c)
+                frontier += [q.subject for q in raw.quads_for_pattern(None, _SUBCLASS, c, _DEFAULT)
+                             if isinstance(q.subject, ox.NamedNode)]
+        nodes: set[Term] = set()
+        for target in shapes.objects(shape, SH.target):
+            select = shapes.value(target, SH.select)
+            if select is not None:
+                solutions = raw.query(str(select))
+                assert isinstance(solutions, ox.QuerySolutions)
+                nodes |= {row["this"] for row in solutions if row["this"] is not None}
+        result[shape] = (classes, nodes)
+    return result
+
+
 def _ox(node: Node) -> Term:
     if isinstance(node, URIRef):
         return ox.NamedNode(str(node))
@@ -154,7 +178,14 @@ class _Batches:
         self.problems: set[Problem] = set()
         self.axioms = [(to_neutral(q.subject), RDFS.subClassOf, to_neutral(q.object))
                        for q in store.raw.quads_for_pattern(None, _SUBCLASS, None, ox.NamedNode(ONTOLOGY_GRAPH))]
-        self.validator = Validator(DataGraph.from_rdflib(Graph()), shacl_graph=shapes, options={
+        # Each shape's targets are replaced by sh:targetNode of the batch's focus nodes it targets,
+        # so that values typed in the batch graph (for sh:class) are not validated as targets too.
+        self.shape_targets = _shape_targets(store, shapes)
+        own = Graph()
+        for triple in shapes:
+            if triple[1] not in (SH.targetClass, SH.target):
+                own.add(triple)
+        self.validator = Validator(DataGraph.from_rdflib(Graph()), shacl_graph=own, options={
             "inference": "none", "abort_on_first": False, "allow_warnings": True,
             "advanced": True, "inplace": True,
         })
@@ -192,13 +223,26 @@ class _Batches:
         # Values typed in the batch graph are targets too; their results are incomplete and
         # dropped. (pySHACL's own focus_nodes option would skip them, but it also loses the
         # sh:Info results of qualified value shapes, and it takes IRIs only.)
-        self._validate(graph, keep={to_neutral(node) for node, _ in batch})
+        added: list[tuple[Node, Node, Node]] = []
+        for node, outgoing in batch:
+            types = {q.object for q in outgoing if q.predicate == _TYPE}
+            for shape, (classes, nodes) in self.shape_targets.items():
+                if node in nodes or types & classes:
+                    added.append((shape, SH.targetNode, to_neutral(node)))
+        self._validate(graph, keep={to_neutral(node) for node, _ in batch}, targets=added)
 
-    def _validate(self, graph: Graph, *, keep: set[Node]) -> None:
+    def _validate(self, graph: Graph, *, keep: set[Node], targets: list[tuple[Node, Node, Node]]) -> None:
         validator = self.validator
         validator.data_graph = DataGraph.from_rdflib(graph)
         validator._target_graph = None
-        _, results, _ = validator.run()
+        shapes_graph = validator.shacl_graph.graph
+        for triple in targets:
+            shapes_graph.add(triple)
+        try:
+            _, results, _ = validator.run()
+        finally:
+            for triple in targets:
+                shapes_graph.remove(triple)
         self.runs += 1
         for r in results.subjects(SH.resultSeverity, None):
             if results.value(r, SH.focusNode) in keep:
