@@ -151,6 +151,7 @@ def parse_files(files: Iterable[SourceFile], staging: Path | None = None) -> Par
     files = list(files)
     result = ParseResult(OxigraphStore.in_memory() if staging is None else OxigraphStore.open(staging), files)
     problems: list[SyntaxProblem] = []
+    pending: list[ox.Quad] = []  # the small files' quads, added at once (one bulk load, not one per file)
     for source in files:
         if not source.graph:
             problem = _load_dump(result, source)
@@ -167,7 +168,7 @@ def parse_files(files: Iterable[SourceFile], staging: Path | None = None) -> Par
         except UnicodeDecodeError as exc:
             problems.append(SyntaxProblem(source.display, None, None, f"not UTF-8: {exc}"))
             continue
-        result.store.add_quads(quads)
+        pending.extend(quads)
         result.triples_per_file[source.display] = len(quads)
         seen: set[str] = set()
         for quad in quads:
@@ -177,6 +178,7 @@ def parse_files(files: Iterable[SourceFile], staging: Path | None = None) -> Par
                 result.subjects[subject.value].append(source)
     if problems:
         raise DataSyntaxError(problems)
+    result.store.add_quads(pending)
     return result
 
 

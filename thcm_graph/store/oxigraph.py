@@ -238,8 +238,9 @@ class OxigraphStore(QueryViaRaw):
                 yield quad
 
         self._store.bulk_extend(named())
-        for graph in sorted(graphs):
-            self._refresh_union(graph)
+        default = ox.DefaultGraph()
+        self._store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, default)
+                                for graph in sorted(graphs) for q in self.quads(graph))
         return count
 
     def insert_constructed(self, sparql: str, *, graph: str, bindings: Mapping[str, Term] | None = None) -> int:
