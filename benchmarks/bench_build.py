@@ -7,7 +7,9 @@ curated data into a fresh state directory — in a child process, so that its pe
 that). The child also times incremental validation (only the nodes a small change touches,
 :func:`validate_store` with ``focus``) against the full validation stage of the same build.
 
-Results go to ``benchmarks/BUILD.md``: machine, versions, date, one row per size.
+Results go to ``benchmarks/BUILD.md``: machine, versions, date, one row per size. Rows are also
+kept in ``benchmarks/out/build-results.json`` by size, so that a run of some sizes (e.g. only
+10^7) keeps the rows of earlier runs of the other sizes in the table, each with its date.
 """
 
 from __future__ import annotations
@@ -89,6 +91,7 @@ def measure(size: int) -> dict[str, object]:
         shutil.rmtree(state, ignore_errors=True)
     row["size"] = size
     row["children_maxrss_kib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    row["measured"] = datetime.now(UTC).isoformat(timespec="minutes")
     return row
 
 
@@ -113,16 +116,17 @@ def write(rows: list[dict[str, object]], seconds: float) -> Path:
         f"validating only the nodes touched by `{CHANGED.relative_to(REPO)}` (subjects and objects of its "
         "statements) on the published build, against the full validation stage.",
         "",
-        "| triples | parse s | entail s | validate s | publish s | total s | peak RSS MiB | incremental s | full ÷ incremental |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| synthetic | triples built | parse s | entail s | validate s | publish s | total s | peak RSS MiB | incremental s "
+        "| full ÷ incremental | measured |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
-    for r in rows:
+    for r in sorted(rows, key=lambda r: int(r["size"])):  # type: ignore[call-overload]
         t = r["timings"]
         assert isinstance(t, dict)
         inc = float(r["incremental"])  # type: ignore[arg-type]
         lines.append(
-            f"| {r['triples']:,} | {t['parse']:.1f} | {t['entail']:.1f} | {t['validate']:.1f} | {t['publish']:.1f} | "
-            f"{float(r['total']):.1f} | {int(r['peak_rss_kib']) / 1024:.0f} | {inc:.2f} | {t['validate'] / inc:.0f}× |"  # type: ignore[call-overload]
+            f"| {r['size']:,} | {r['triples']:,} | {t['parse']:.1f} | {t['entail']:.1f} | {t['validate']:.1f} | {t['publish']:.1f} | "
+            f"{float(r['total']):.1f} | {int(r['peak_rss_kib']) / 1024:.0f} | {inc:.2f} | {t['validate'] / inc:.0f}× | {r.get('measured', '')} |"  # type: ignore[call-overload]
         )
     path = HERE / "BUILD.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -132,13 +136,16 @@ def write(rows: list[dict[str, object]], seconds: float) -> Path:
 def main() -> None:
     sizes = [int(s) for s in os.environ.get("BENCH_SIZES", "10000,100000,1000000").split(",") if s.strip()]
     started = time.perf_counter()
-    rows = []
+    cache = OUT / "build-results.json"
+    kept: dict[str, dict[str, object]] = json.loads(cache.read_text()) if cache.exists() else {}
     for size in sizes:
         print(f"build of {size} synthetic triples", flush=True)
         row = measure(size)
         print(f"  {json.dumps(row)}", flush=True)
-        rows.append(row)
-    print(f"wrote {write(rows, time.perf_counter() - started)}")
+        kept[str(size)] = row
+        OUT.mkdir(parents=True, exist_ok=True)
+        cache.write_text(json.dumps(kept, indent=1))
+    print(f"wrote {write(list(kept.values()), time.perf_counter() - started)}")
 
 
 if __name__ == "__main__":

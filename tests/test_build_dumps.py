@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from tests.conftest import copy_project
@@ -60,3 +61,18 @@ def test_a_good_dump_is_built_into_its_own_graph_and_the_staging_store_is_remove
     assert checked.staging is not None and checked.staging.exists()
     checked.discard()
     assert not checked.staging.exists()
+
+
+@pytest.mark.parametrize("blank", [False, True])
+def test_the_default_graph_is_the_union_of_the_named_graphs_after_loading_a_dump(tmp_path: Path, blank: bool) -> None:
+    settings = copy_project(tmp_path / "p")
+    dump = tmp_path / "d.nq.gz"
+    extra = '_:r <http://www.w3.org/2004/02/skos/core#prefLabel> "x"@de <https://w3id.org/thcm/graph/synth-y> .\n' if blank else ""
+    with gzip.open(dump, "wt", encoding="utf-8") as handle:
+        handle.write(GOOD + GOOD.replace("synth-x", "synth-y") + extra)
+    checked = check(settings.model_copy(update={"input_files": str(dump)}))
+    store = checked.parsed.store
+    named = {(q.subject, q.predicate, q.object) for q in store.quads()}
+    union = {(q.subject, q.predicate, q.object) for q in store.raw.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+    assert union == named
+    checked.discard()

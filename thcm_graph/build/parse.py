@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
@@ -152,11 +154,9 @@ def parse_files(files: Iterable[SourceFile], staging: Path | None = None) -> Par
     result = ParseResult(OxigraphStore.in_memory() if staging is None else OxigraphStore.open(staging), files)
     problems: list[SyntaxProblem] = []
     pending: list[ox.Quad] = []  # the small files' quads, added at once (one bulk load, not one per file)
+    problems += _load_dumps(result, [f for f in files if not f.graph])
     for source in files:
         if not source.graph:
-            problem = _load_dump(result, source)
-            if problem is not None:
-                problems.append(problem)
             continue
         graph = ox.NamedNode(source.graph)
         try:
@@ -182,65 +182,111 @@ def parse_files(files: Iterable[SourceFile], staging: Path | None = None) -> Par
     return result
 
 
-class _ForeignGraph(Exception):
-    def __init__(self, index: int, graph: str) -> None:
-        self.index, self.graph = index, graph
+def _open(path: Path) -> BinaryIO:
+    return gzip.open(path, "rb") if path.name.endswith(".gz") else path.open("rb")  # type: ignore[return-value]
 
 
-def _load_dump(result: ParseResult, source: SourceFile) -> SyntaxProblem | None:
-    """Stream an N-Quads dump into the store; the first problem (syntax, foreign graph) or None."""
-    count = 0
+def _load_dumps(result: ParseResult, dumps: list[SourceFile]) -> list[SyntaxProblem]:
+    """Bulk-load the N-Quads dumps (in Rust, streaming), check their graph names, add their union.
 
-    def checked(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
-        nonlocal count
-        good: set[str] = set()
-        for quad in quads:
-            graph = quad.graph_name
-            if not isinstance(graph, ox.NamedNode):
-                raise _ForeignGraph(count, str(graph))
-            if graph.value not in good:
-                if not _dump_graph_ok(graph.value):
-                    raise _ForeignGraph(count, str(graph))
-                good.add(graph.value)
-            count += 1
-            yield quad
+    Runs first, on the empty store, so that anything in the default graph came from a dump (which
+    is an error: the default graph is the union). The union of the dumps' graphs is then loaded by
+    a second bulk load of each file with the graph names stripped (:class:`_WithoutGraph`), or
+    copied quad by quad when the dumps contain blank nodes.
+    """
+    raw = result.store.raw
+    problems: list[SyntaxProblem] = []
+    for source in dumps:
+        graphs_before, size_before = set(raw.named_graphs()), len(raw)
+        try:
+            with _open(source.path) as handle:
+                raw.bulk_load(input=handle, format=ox.RdfFormat.N_QUADS)
+        except SyntaxError as exc:
+            problems.append(_problem(source, exc))
+            continue
+        except UnicodeDecodeError as exc:
+            problems.append(SyntaxProblem(source.display, None, None, f"not UTF-8: {exc}"))
+            continue
+        except (OSError, EOFError) as exc:  # e.g. a truncated gzip file
+            problems.append(SyntaxProblem(source.display, None, None, f"cannot read: {exc}"))
+            continue
+        result.triples_per_file[source.display] = len(raw) - size_before
+        bad = sorted(str(g) for g in set(raw.named_graphs()) - graphs_before
+                     if not (isinstance(g, ox.NamedNode) and _dump_graph_ok(g.value)))
+        if any(True for _ in raw.quads_for_pattern(None, None, None, ox.DefaultGraph())):
+            bad.insert(0, "DEFAULT")
+        if bad:
+            named = "the default graph (no graph name)" if bad[0] == "DEFAULT" else f"graph {bad[0]}"
+            problems.append(SyntaxProblem(
+                source.display, _line_in_graph(source.path, bad[0]), None,
+                f"statement in {named}; every statement of a dump must be in a graph "
+                f"{GRAPH_NS}<name> (lower-case a-z, 0-9, '-'), not the ontology or inferred graph"))
+    if problems:
+        return problems
+    if not dumps:
+        return []
+    blank = raw.query("ASK { GRAPH ?g { ?s ?p ?o } FILTER(isBlank(?s) || isBlank(?o)) }")
+    if blank:
+        # Each bulk load mints its own blank nodes, so a second load would not give the same
+        # triples: copy the union through Python instead (slower, still streaming).
+        result.store.refresh_union()
+        return []
+    for source in dumps:
+        with _open(source.path) as handle:
+            raw.bulk_load(input=_WithoutGraph(handle), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())  # type: ignore[arg-type]
+    return []
 
-    opener = gzip.open if source.path.name.endswith(".gz") else open
-    try:
-        with opener(source.path, "rb") as handle:
-            result.store.stream_quads(checked(ox.parse(handle, format=ox.RdfFormat.N_QUADS)))  # type: ignore[arg-type]
-    except SyntaxError as exc:
-        return _problem(source, exc)
-    except UnicodeDecodeError as exc:
-        return SyntaxProblem(source.display, None, None, f"not UTF-8: {exc}")
-    except (OSError, EOFError) as exc:  # e.g. a truncated gzip file
-        return SyntaxProblem(source.display, None, None, f"cannot read: {exc}")
-    except _ForeignGraph as exc:
-        line = _line_of_statement(source.path, exc.index)
-        named = "the default graph (no graph name)" if exc.graph == "DEFAULT" else f"graph {exc.graph}"
-        return SyntaxProblem(source.display, line, None,
-                             f"statement in {named}; every statement of a dump must be in a graph "
-                             f"{GRAPH_NS}<name> (lower-case a-z, 0-9, '-'), not the ontology or inferred graph")
-    result.triples_per_file[source.display] = count
+
+class _WithoutGraph(io.RawIOBase):
+    """An N-Quads byte stream read as N-Triples: the graph name at the end of each line removed.
+
+    Only used on dumps whose every statement was just loaded into a named graph, so every
+    statement line ends with ``<graph> .``; comment lines may be changed, which is harmless.
+    """
+
+    _GRAPH_AT_END = re.compile(rb"<[^<>\"\s]*>[ \t]*\.[ \t]*(\r?)$", re.MULTILINE)
+
+    def __init__(self, source: BinaryIO, chunk: int = 4 * 2**20) -> None:
+        self._source, self._chunk = source, chunk
+        self._rest = b""
+        self._buffer = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target: Any) -> int:
+        while not self._buffer:
+            data = self._source.read(self._chunk)
+            if not data:
+                self._buffer, self._rest = self._GRAPH_AT_END.sub(rb".\1", self._rest), b""
+                break
+            data = self._rest + data
+            cut = data.rfind(b"\n") + 1
+            self._buffer, self._rest = self._GRAPH_AT_END.sub(rb".\1", data[:cut]), data[cut:]
+        size = min(len(target), len(self._buffer))
+        target[:size] = self._buffer[:size]
+        self._buffer = self._buffer[size:]
+        return size
+
+
+def _line_in_graph(path: Path, graph: str) -> int | None:
+    """The first line of an N-Quads file with a statement in ``graph`` ("DEFAULT": none); for messages."""
+    with _open(path) as handle:
+        for number, line in enumerate(handle, start=1):
+            stripped = line.strip()
+            if not stripped or stripped.startswith(b"#"):
+                continue
+            try:
+                quad = next(iter(ox.parse(stripped, format=ox.RdfFormat.N_QUADS)))
+            except (SyntaxError, StopIteration):
+                continue
+            if str(quad.graph_name) == graph or (isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name.value == graph):
+                return number
     return None
 
 
 def _dump_graph_ok(graph: str) -> bool:
     return graph.startswith(GRAPH_NS) and graph not in (ONTOLOGY_GRAPH, INFERRED_GRAPH) and bool(GRAPH_NAME.match(graph[len(GRAPH_NS):]))
-
-
-def _line_of_statement(path: Path, index: int) -> int | None:
-    """The line of the ``index``-th statement (from 0) of an N-Quads file: one per non-blank, non-comment line."""
-    opener = gzip.open if path.name.endswith(".gz") else open
-    seen = 0
-    with opener(path, "rt", encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            stripped = line.strip()
-            if stripped and not stripped.startswith("#"):
-                if seen == index:
-                    return number
-                seen += 1
-    return None
 
 
 def check_syntax(path: Path, *, display: str) -> SyntaxProblem | None:

@@ -217,6 +217,12 @@ class OxigraphStore(QueryViaRaw):
         default = ox.DefaultGraph()
         self._store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, default) for q in self.quads(graph))
 
+    def refresh_union(self) -> None:
+        """Make the default graph the union of the named graphs again (after a raw bulk load)."""
+        self._writable()
+        self._store.clear_graph(ox.DefaultGraph())
+        self._refresh_union()
+
     def stream_quads(self, quads: Iterable[ox.Quad]) -> int:
         """Add quads of named graphs from an iterator (a parser), never holding them all in Python.
 

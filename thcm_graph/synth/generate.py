@@ -246,7 +246,7 @@ def generate(triples: int, seed: int, out: Path) -> SynthSummary:
                     if rnd() < 0.05:
                         n_memberships += 1
                         role_de, role_en = v.ROLES[int(rnd() * len(v.ROLES))]
-                        m, role = _iri("membership", f"synth-{i}-{net}"), f"_:role{i}x{net}"
+                        m, role = _iri("membership", f"synth-{i}-{net}"), _iri("membership", f"synth-{i}-{net}-role")
                         memberships += [
                             f"{m} {_TYPE} <{ORG}Membership> {gm} .\n",
                             f"{m} <{ORG}member> {a} {gm} .\n",
