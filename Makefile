@@ -11,7 +11,7 @@ PORT   ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv virtuoso wrk bench-extra bench-remote build import validate run serve lint test test-fast bench bench-quick stats dumps clean distclean assets optional-assets browser
+.PHONY: help venv virtuoso wrk bench-extra bench-build bench-remote build import validate run serve lint test test-fast bench bench-quick stats dumps clean distclean assets optional-assets browser
 
 help:  ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -115,6 +115,9 @@ bench: $(STAMP) virtuoso wrk bench-extra  ## run the benchmarks (hours: 10^4-10^
 
 bench-quick: $(STAMP) wrk  ## HTTP benchmark in under 3 minutes (10^4-10^5 triples; Virtuoso/rdflib-endpoint only if installed); prints the table
 	BENCH_QUICK=1 $(PY) benchmarks/http_bench.py
+
+bench-build: $(STAMP)  ## build benchmark on `thcm synth` data (BENCH_SIZES=10000,100000,1000000); benchmarks/BUILD.md
+	$(PY) benchmarks/bench_build.py
 
 bench-remote: $(STAMP) virtuoso  ## load times into a real Virtuoso (curated graph, 10^6 synthetic triples); benchmarks/RESULTS-virtuoso.md
 	$(PY) benchmarks/remote_load.py

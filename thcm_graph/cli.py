@@ -87,8 +87,10 @@ def _stage(message: str) -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Print only the build id.")
 @click.option("--analysis/--no-analysis", default=True, show_default=True,
               help="Also compute the hub analysis into graph/analysis (published in the same build).")
+@click.option("--input", "inputs", multiple=True, type=click.Path(dir_okay=False, exists=True), metavar="FILE",
+              help="Also read this N-Quads dump (.nq, .nq.gz; e.g. from `thcm synth`); repeatable [THCM_INPUT_FILES].")
 @click.pass_context
-def build(ctx: click.Context, quiet: bool, analysis: bool) -> None:
+def build(ctx: click.Context, quiet: bool, analysis: bool, inputs: tuple[str, ...]) -> None:
     """Parse, entail, validate and publish data/ as the new current build.
 
     The new store is written beside the old one and switched in atomically; on any error
@@ -101,7 +103,8 @@ def build(ctx: click.Context, quiet: bool, analysis: bool) -> None:
         from .analysis import analysis_step
 
         step = analysis_step()
-    result = run_build(_settings(ctx), on_stage=(lambda _: None) if quiet else _stage, step=step)
+    settings = _settings(ctx, input_files=":".join(inputs) or None)
+    result = run_build(settings, on_stage=(lambda _: None) if quiet else _stage, step=step)
     if quiet:
         out.print(result.build_id)
         return
@@ -125,8 +128,10 @@ def build(ctx: click.Context, quiet: bool, analysis: bool) -> None:
 
 @main.command()
 @click.option("-v", "--verbose", is_flag=True, help="Also list the notes (sh:Info results), e.g. fields without a German name.")
+@click.option("--input", "inputs", multiple=True, type=click.Path(dir_okay=False, exists=True), metavar="FILE",
+              help="Also read this N-Quads dump (.nq, .nq.gz); repeatable [THCM_INPUT_FILES].")
 @click.pass_context
-def validate(ctx: click.Context, verbose: bool) -> None:
+def validate(ctx: click.Context, verbose: bool, inputs: tuple[str, ...]) -> None:
     """Check data/ against the ontology and shapes without publishing anything.
 
     Also lists the figures that disagree (same subject, measure and period, different values):
@@ -134,14 +139,16 @@ def validate(ctx: click.Context, verbose: bool) -> None:
     """
     from .build import check
 
-    checked = check(_settings(ctx), on_stage=_stage)
+    checked = check(_settings(ctx, input_files=":".join(inputs) or None), on_stage=_stage)
+    triples = checked.parsed.store.count()
+    checked.discard()
     for warning in checked.report.warnings:
         err.print(f"[yellow]warning:[/] {escape(str(warning))}", markup=True)
     for note in checked.report.notes if verbose else ():
         err.print(f"[dim]note:[/] {escape(str(note))}", markup=True)
     for conflict in checked.conflicts:
         out.print(f"[cyan]conflict kept:[/] {escape(str(conflict))}", markup=True)
-    out.print(f"valid: {len(checked.parsed.files)} files, {checked.parsed.store.count()} triples "
+    out.print(f"valid: {len(checked.parsed.files)} files, {triples} triples "
               f"(+{checked.inferred} inferred), 0 violations, {len(checked.report.warnings)} warnings, "
               f"{len(checked.report.notes)} notes, {len(checked.conflicts)} conflicting figures kept")
 

@@ -232,21 +232,21 @@ def generate(triples: int, seed: int, out: Path) -> SynthSummary:
                 f'{address} <{LOCN}postCode> "{postcode}" {g} .\n',
                 f'{address} <{LOCN}postName> "{town}" {g} .\n',
             ]
-            for _ in range(1 + (rnd() < 0.4) + (rnd() < 0.15)):
-                lines.append(f"{a} {_T}activeIn> {pick_field()} {g} .\n")
+            for active in dict.fromkeys(pick_field() for _ in range(1 + (rnd() < 0.4) + (rnd() < 0.15))):
+                lines.append(f"{a} {_T}activeIn> {active} {g} .\n")
             if kind == "research-institute" and rnd() < 0.3:
                 parent = layout.iri(uni_lo + int((uni_hi - uni_lo) * rnd()))
                 lines += [f"{a} {_TYPE} <{ORG}OrganizationalUnit> {g} .\n", f"{a} <{ORG}unitOf> {parent} {g} .\n"]
             if kind != "network":
                 joined = 0 if rnd() < 0.35 else 1 + (rnd() < 0.3) + (rnd() < 0.1)
                 memberships: list[str] = []
-                for net in {pick_network() for _ in range(joined)}:
+                for net in dict.fromkeys(pick_network() for _ in range(joined)):
                     body = layout.iri(net)
                     lines.append(f"{a} <{ORG}memberOf> {body} {g} .\n")
                     if rnd() < 0.05:
                         n_memberships += 1
                         role_de, role_en = v.ROLES[int(rnd() * len(v.ROLES))]
-                        m, role = _iri("membership", f"synth-{i}-{net}"), f"_:role{i}x{net}"
+                        m, role = _iri("membership", f"synth-{i}-{net}"), _iri("membership", f"synth-{i}-{net}-role")
                         memberships += [
                             f"{m} {_TYPE} <{ORG}Membership> {gm} .\n",
                             f"{m} <{ORG}member> {a} {gm} .\n",
@@ -323,7 +323,7 @@ def generate(triples: int, seed: int, out: Path) -> SynthSummary:
                 f"{ev} {_T}addressesField> {pick_field()} {g} .\n",
                 f"{ev} <{PROV}wasDerivedFrom> {src_register} {g} .\n",
             ]
-            for who in {pick_participant() for _ in range(1 + int(rnd() * 5))}:
+            for who in dict.fromkeys(pick_participant() for _ in range(1 + int(rnd() * 5))):
                 lines.append(f"{ev} {_T}partner> {layout.iri(who)} {g} .\n")
             w.add(lines, GRAPHS["events"])
         counts["events"] = n_events
