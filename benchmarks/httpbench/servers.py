@@ -87,8 +87,7 @@ def start_floor(workdir: Path) -> Server:
     """The HTTP floor: FastAPI + uvicorn (as ``thcm serve`` runs it) answering a constant small JSON."""
     port = free_port()
     log = workdir / "floor.log"
-    process = _popen([sys.executable, "-m", "uvicorn", "floor_app:app", "--app-dir", str(REPO / "benchmarks"),
-                      "--host", "127.0.0.1", "--port", str(port), "--log-level", "info"], log)
+    process = _popen([sys.executable, str(REPO / "benchmarks" / "floor_app.py"), "--host", "127.0.0.1", "--port", str(port)], log)
     server = Server("floor", f"http://127.0.0.1:{port}/sparql", process.pid, lambda: _terminate(process))
     _wait_until_answers(server.url_for(PROBE), process, log, timeout=60)
     return server
