@@ -113,7 +113,7 @@ bench: $(STAMP) virtuoso wrk bench-extra  ## run the benchmarks (hours: 10^4-10^
 	$(PY) benchmarks/http_bench.py
 	$(PY) benchmarks/bench_analysis.py
 
-bench-quick: $(STAMP) wrk  ## HTTP benchmark in under 3 minutes (10^4-10^5 triples; Virtuoso/rdflib-endpoint only if installed); prints the table
+bench-quick: $(STAMP) wrk  ## short HTTP benchmark (10^4-10^5 triples, 1 s runs; Virtuoso/rdflib-endpoint only if installed); prints the table
 	BENCH_QUICK=1 $(PY) benchmarks/http_bench.py
 
 bench-build: $(STAMP)  ## build benchmark on `thcm synth` data (BENCH_SIZES=10000,100000,1000000); benchmarks/BUILD.md
