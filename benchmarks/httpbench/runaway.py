@@ -49,7 +49,7 @@ class RunawayResult:
 
 
 def run_runaway(server_url: str, runaway_url: str, cheap_url: str, pid: int, *, client_timeout: float,
-                watch: float, threshold: float = 0.1) -> RunawayResult:
+                watch: float, threshold: float = 0.05) -> RunawayResult:
     """Send the runaway with ``client_timeout``, time ``cheap_url`` until the client gives up, then watch the CPU for up to ``watch`` s."""
     wait_idle(pid, budget=30)
     gone = threading.Event()
