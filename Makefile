@@ -11,7 +11,7 @@ PORT   ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv virtuoso wrk bench-remote build import validate run serve lint test test-fast bench stats dumps clean distclean assets optional-assets browser
+.PHONY: help venv virtuoso wrk bench-extra bench-build bench-remote build import validate run serve lint test test-fast bench bench-quick stats dumps clean distclean assets optional-assets browser
 
 help:  ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -106,9 +106,19 @@ test: $(STAMP) lint virtuoso assets browser  ## lint, then the whole suite (embe
 test-fast: $(STAMP)  ## the suite without the tests that start processes
 	$(PY) -m pytest -m "not subprocess" $(PYTEST_ARGS)
 
-bench: $(STAMP) virtuoso  ## run the benchmarks; results in benchmarks/RESULTS.md and benchmarks/ANALYSIS.md
+bench-extra: $(STAMP)  ## install the benchmark-only baselines (rdflib-endpoint) into .venv
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+
+bench: $(STAMP) virtuoso wrk bench-extra  ## run the benchmarks (hours: 10^4-10^7 triples); RESULTS.md, HTTP.md, ANALYSIS.md in benchmarks/
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/http_bench.py
 	$(PY) benchmarks/bench_analysis.py
+
+bench-quick: $(STAMP) wrk  ## short HTTP benchmark (10^4-10^5 triples, 1 s runs; Virtuoso/rdflib-endpoint only if installed); prints the table
+	BENCH_QUICK=1 $(PY) benchmarks/http_bench.py
+
+bench-build: $(STAMP)  ## build benchmark on `thcm synth` data (BENCH_SIZES=10000,100000,1000000); benchmarks/BUILD.md
+	$(PY) benchmarks/bench_build.py
 
 bench-remote: $(STAMP) virtuoso  ## load times into a real Virtuoso (curated graph, 10^6 synthetic triples); benchmarks/RESULTS-virtuoso.md
 	$(PY) benchmarks/remote_load.py

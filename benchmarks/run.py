@@ -174,6 +174,12 @@ def main() -> None:
         ],
         f"| ratio loaded / alone (median) | {statistics.median(loaded) / statistics.median(alone):.1f}× | | |",
         "",
+        "## Over HTTP against the baselines, 10^4–10^7 triples",
+        "",
+        "[HTTP.md](HTTP.md), written by `benchmarks/http_bench.py` in the same `make bench`: our endpoint, the FastAPI",
+        "floor, rdflib-endpoint, Virtuoso and rdflib in process on the same synthetic data and queries, with wrk at",
+        "1, 4 and 16 connections, the runaway scenario, ratios and the issue's targets.",
+        "",
     ]
     OUT.write_text("\n".join(lines), encoding="utf-8")
     sys.stdout.write("\n".join(lines))

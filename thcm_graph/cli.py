@@ -87,8 +87,10 @@ def _stage(message: str) -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Print only the build id.")
 @click.option("--analysis/--no-analysis", default=True, show_default=True,
               help="Also compute the hub analysis into graph/analysis (published in the same build).")
+@click.option("--input", "inputs", multiple=True, type=click.Path(dir_okay=False, exists=True), metavar="FILE",
+              help="Also read this N-Quads dump (.nq, .nq.gz; e.g. from `thcm synth`); repeatable [THCM_INPUT_FILES].")
 @click.pass_context
-def build(ctx: click.Context, quiet: bool, analysis: bool) -> None:
+def build(ctx: click.Context, quiet: bool, analysis: bool, inputs: tuple[str, ...]) -> None:
     """Parse, entail, validate and publish data/ as the new current build.
 
     The new store is written beside the old one and switched in atomically; on any error
@@ -101,7 +103,8 @@ def build(ctx: click.Context, quiet: bool, analysis: bool) -> None:
         from .analysis import analysis_step
 
         step = analysis_step()
-    result = run_build(_settings(ctx), on_stage=(lambda _: None) if quiet else _stage, step=step)
+    settings = _settings(ctx, input_files=":".join(inputs) or None)
+    result = run_build(settings, on_stage=(lambda _: None) if quiet else _stage, step=step)
     if quiet:
         out.print(result.build_id)
         return
@@ -125,8 +128,10 @@ def build(ctx: click.Context, quiet: bool, analysis: bool) -> None:
 
 @main.command()
 @click.option("-v", "--verbose", is_flag=True, help="Also list the notes (sh:Info results), e.g. fields without a German name.")
+@click.option("--input", "inputs", multiple=True, type=click.Path(dir_okay=False, exists=True), metavar="FILE",
+              help="Also read this N-Quads dump (.nq, .nq.gz); repeatable [THCM_INPUT_FILES].")
 @click.pass_context
-def validate(ctx: click.Context, verbose: bool) -> None:
+def validate(ctx: click.Context, verbose: bool, inputs: tuple[str, ...]) -> None:
     """Check data/ against the ontology and shapes without publishing anything.
 
     Also lists the figures that disagree (same subject, measure and period, different values):
@@ -134,14 +139,16 @@ def validate(ctx: click.Context, verbose: bool) -> None:
     """
     from .build import check
 
-    checked = check(_settings(ctx), on_stage=_stage)
+    checked = check(_settings(ctx, input_files=":".join(inputs) or None), on_stage=_stage)
+    triples = checked.parsed.store.count()
+    checked.discard()
     for warning in checked.report.warnings:
         err.print(f"[yellow]warning:[/] {escape(str(warning))}", markup=True)
     for note in checked.report.notes if verbose else ():
         err.print(f"[dim]note:[/] {escape(str(note))}", markup=True)
     for conflict in checked.conflicts:
         out.print(f"[cyan]conflict kept:[/] {escape(str(conflict))}", markup=True)
-    out.print(f"valid: {len(checked.parsed.files)} files, {checked.parsed.store.count()} triples "
+    out.print(f"valid: {len(checked.parsed.files)} files, {triples} triples "
               f"(+{checked.inferred} inferred), 0 violations, {len(checked.report.warnings)} warnings, "
               f"{len(checked.report.notes)} notes, {len(checked.conflicts)} conflicting figures kept")
 
@@ -590,3 +597,35 @@ def bridges(ctx: click.Context, field_a: str, field_b: str, fmt: str) -> None:
         removal.add_row(escape(name(r.actor)), "yes" if r.connected else "[red]no[/]", str(r.distance or "–"),
                         str(r.shortest_paths), str(r.connectivity))
     out.print(removal)
+
+
+@main.command()
+@click.option("--triples", "-n", type=click.IntRange(min=2_000), required=True, help="About how many triples to write.")
+@click.option("--seed", "-s", type=int, default=1, show_default=True, help="Random seed: the same seed gives the same file.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="The N-Quads file to write (gzip if it ends in .gz), e.g. var/synth/synth-1e6.nq.gz.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="How to print the summary (json includes sample IRIs for benchmark queries).")
+def synth(triples: int, seed: int, output: str, fmt: str) -> None:
+    """Generate a synthetic Thuringia-like ecosystem of about N triples (test and benchmark data).
+
+    Streams N-Quads into named graphs graph/synth-*; build it together with data/ by
+    `thcm build --input FILE`. See docs/synth.md.
+    """
+    from dataclasses import asdict
+    from pathlib import Path
+
+    from .synth import generate
+
+    summary = generate(triples, seed, Path(output))
+    if fmt == "json":
+        out.print_json(json.dumps({**asdict(summary), "path": str(summary.path)}))
+        return
+    table = Table(title=f"{summary.triples} triples in {summary.path} ({summary.seconds:.1f} s)", show_footer=True)
+    table.add_column("named graph", footer="total")
+    table.add_column("triples", justify="right", footer=str(summary.triples))
+    for graph, count in summary.per_graph.items():
+        table.add_row(compact(graph).replace("https://w3id.org/thcm/graph/", "graph/"), str(count))
+    out.print(table)
+    out.print(", ".join(f"{count} {name}" for name, count in summary.counts.items()))
+    out.print(f"sample actor {summary.samples.actor}, network {summary.samples.network}")

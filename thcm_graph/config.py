@@ -34,6 +34,13 @@ class Settings(BaseSettings):
         description="Checkout holding ontology/, shapes/ and data/; the other paths default to folders in it.",
     )
     data_dir: Path | None = Field(None, description="Curated data: data/<graph-name>/*.ttl. Default: <project_dir>/data.")
+    input_files: str = Field(
+        "",
+        description=(
+            "Extra N-Quads dumps (.nq, .nq.gz) the build reads besides data/ and the imports, separated by ':', "
+            "e.g. synthetic data from `thcm synth` (graph names from the quads, under https://w3id.org/thcm/graph/)."
+        ),
+    )
     ontology_dir: Path | None = Field(None, description="Ontology files (*.ttl). Default: <project_dir>/ontology.")
     shapes_dir: Path | None = Field(None, description="SHACL shapes (*.ttl). Default: <project_dir>/shapes.")
     state_dir: Path | None = Field(
@@ -142,6 +149,11 @@ class Settings(BaseSettings):
 
     def _under_project(self, value: Path | None, name: str) -> Path:
         return (value if value is not None else self.project_dir / name).resolve()
+
+    @property
+    def input_paths(self) -> list[Path]:
+        """The files of ``input_files`` (relative ones against the working directory)."""
+        return [Path(p).resolve() for p in self.input_files.split(":") if p.strip()]
 
     @property
     def data_path(self) -> Path:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import platform
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import version
+from pathlib import Path
 from typing import Any
 
 from ..config import Settings
@@ -18,11 +21,12 @@ from ..queries import select
 from ..store import Publication, StateLayout, open_remote
 from ..terms import compact
 from .entail import entail
-from .parse import ParseResult, discover, display_path, parse_files
+from .parse import ParseResult, discover, display_path, file_digest, needs_disk, parse_files
 from .publish import build_lock, new_build_id, publish
 from .publish_remote import publish_remote
 from .republish import Step, apply_step
-from .validate import ValidationReport, load_shapes, to_rdflib, validate
+from .validate import ValidationReport, load_shapes
+from .validate_batched import validate_store
 
 Progress = Callable[[str], None]
 
@@ -68,6 +72,27 @@ class CheckResult:
     content_hash: str
     conflicts: list[Conflict]
     timings: dict[str, float] = field(default_factory=dict)
+    staging: Path | None = None
+
+    def discard(self) -> None:
+        """Remove the on-disk staging store, if the check made one (an in-memory one stays usable)."""
+        if self.staging is not None:
+            self.parsed.store.close()
+            shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _staging_dir(settings: Settings) -> Path:
+    """A fresh directory for an on-disk parse (``<state>/.parse-<pid>-<ns>``); removes those of dead builds."""
+    root = settings.state_path
+    root.mkdir(parents=True, exist_ok=True)
+    for old in root.glob(".parse-*"):
+        try:
+            os.kill(int(old.name.split("-")[1]), 0)
+        except (ValueError, IndexError, ProcessLookupError):
+            shutil.rmtree(old, ignore_errors=True)
+        except PermissionError:
+            pass
+    return root / f".parse-{os.getpid()}-{time.monotonic_ns()}"
 
 
 @dataclass(frozen=True)
@@ -87,13 +112,28 @@ def _noop(_: str) -> None:
 
 
 def check(settings: Settings, on_stage: Progress = _noop) -> CheckResult:
-    """Parse, entail and validate; raise :class:`DataSyntaxError` or :class:`ValidationFailed`."""
-    timings: dict[str, float] = {}
+    """Parse, entail and validate; raise :class:`DataSyntaxError` or :class:`ValidationFailed`.
+
+    Large inputs are parsed into an on-disk store under the state directory; call
+    :meth:`CheckResult.discard` when done with it.
+    """
     started = time.perf_counter()
 
     on_stage("parsing ontology/ and data/")
-    files = discover(settings.ontology_path, settings.data_path, settings.project_dir, settings.state_path / "imports")
-    parsed = parse_files(files)
+    files = discover(settings.ontology_path, settings.data_path, settings.project_dir, settings.state_path / "imports",
+                     dumps=settings.input_paths)
+    staging = _staging_dir(settings) if needs_disk(files) else None
+    try:
+        return _check(settings, files, staging, on_stage, started)
+    except BaseException:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _check(settings: Settings, files: list[Any], staging: Path | None, on_stage: Progress, started: float) -> CheckResult:
+    timings: dict[str, float] = {}
+    parsed = parse_files(files, staging)
     shape_files = sorted(settings.shapes_path.glob("*.ttl"))
     shapes = load_shapes(settings.shapes_path, display=lambda p: display_path(p, settings.project_dir))
     timings["parse"] = time.perf_counter() - started
@@ -105,8 +145,7 @@ def check(settings: Settings, on_stage: Progress = _noop) -> CheckResult:
 
     on_stage(f"validating {len(parsed.store.named_graphs())} graphs against {len(shape_files)} shape files")
     mark = time.perf_counter()
-    data = to_rdflib(parsed.store, parsed.store.named_graphs())
-    report = validate(data, shapes, locate=parsed.locate)
+    report = validate_store(parsed.store, shapes, locate=parsed.locate)
     timings["validate"] = time.perf_counter() - mark
     if not report.conforms:
         raise ValidationFailed(report, report.summary())
@@ -115,8 +154,8 @@ def check(settings: Settings, on_stage: Progress = _noop) -> CheckResult:
     digest = hashlib.sha256()
     for path in [f.path for f in files] + shape_files:
         digest.update(str(path.relative_to(settings.project_dir) if path.is_relative_to(settings.project_dir) else path).encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return CheckResult(parsed, report, inferred, digest.hexdigest(), conflicts, timings)
+        digest.update(file_digest(path).digest())
+    return CheckResult(parsed, report, inferred, digest.hexdigest(), conflicts, timings, staging)
 
 
 def _conflicts(parsed: ParseResult) -> list[Conflict]:
@@ -146,41 +185,50 @@ def build(settings: Settings, on_stage: Progress = _noop, *, step: Step | None =
         if remote is not None:
             remote.named_graphs()  # fail fast (StoreUnavailable) before parsing and validating
         checked = check(settings, on_stage)
-        created = datetime.now(UTC)
-        build_id = new_build_id(layout, created, checked.content_hash)
-        recorded = None
-        if step is not None:
-            on_stage(f"running {step_name}")
-            mark = time.perf_counter()
-            recorded = apply_step(checked.parsed.store, step, build_id, build_id)
-            on_stage(f"validating the {step_name} results")
-            shapes = load_shapes(settings.shapes_path, display=lambda p: display_path(p, settings.project_dir))
-            report = validate(to_rdflib(checked.parsed.store, checked.parsed.store.named_graphs()), shapes)
-            if not report.conforms:
-                raise ValidationFailed(report, report.summary())
-            checked.timings[step_name] = time.perf_counter() - mark
-        on_stage(f"publishing build {build_id}")
+        try:
+            return _publish_checked(settings, layout, checked, remote, on_stage, step, step_name)
+        finally:
+            checked.discard()
+
+
+def _publish_checked(settings: Settings, layout: StateLayout, checked: CheckResult, remote: Any, on_stage: Progress,
+                     step: Step | None, step_name: str) -> BuildResult:
+    """Run the step (if any), then publish the checked data (locally or to the remote store)."""
+    created = datetime.now(UTC)
+    build_id = new_build_id(layout, created, checked.content_hash)
+    recorded = None
+    if step is not None:
+        on_stage(f"running {step_name}")
         mark = time.perf_counter()
-        manifest = _manifest(settings, checked, build_id, created)
-        if recorded is not None:
-            manifest[step_name] = recorded
-        if remote is not None:
-            publication = publish_remote(
-                checked.parsed.store, remote, build_id, manifest,
-                pause_before_switch=settings.debug_pause_before_switch, on_stage=on_stage,
-            )
-            checked.timings["publish"] = time.perf_counter() - mark
-            return BuildResult(publication, checked)
-        publication = publish(
-            checked.parsed.store,
-            layout,
-            build_id,
-            manifest,
-            keep=settings.keep_builds,
-            pause_before_switch=settings.debug_pause_before_switch,
-            on_stage=on_stage,
+        recorded = apply_step(checked.parsed.store, step, build_id, build_id)
+        on_stage(f"validating the {step_name} results")
+        shapes = load_shapes(settings.shapes_path, display=lambda p: display_path(p, settings.project_dir))
+        report = validate_store(checked.parsed.store, shapes)
+        if not report.conforms:
+            raise ValidationFailed(report, report.summary())
+        checked.timings[step_name] = time.perf_counter() - mark
+    on_stage(f"publishing build {build_id}")
+    mark = time.perf_counter()
+    manifest = _manifest(settings, checked, build_id, created)
+    if recorded is not None:
+        manifest[step_name] = recorded
+    if remote is not None:
+        publication = publish_remote(
+            checked.parsed.store, remote, build_id, manifest,
+            pause_before_switch=settings.debug_pause_before_switch, on_stage=on_stage,
         )
         checked.timings["publish"] = time.perf_counter() - mark
+        return BuildResult(publication, checked)
+    publication = publish(
+        checked.parsed.store,
+        layout,
+        build_id,
+        manifest,
+        keep=settings.keep_builds,
+        pause_before_switch=settings.debug_pause_before_switch,
+        on_stage=on_stage,
+    )
+    checked.timings["publish"] = time.perf_counter() - mark
     return BuildResult(publication, checked)
 
 

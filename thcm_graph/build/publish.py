@@ -91,10 +91,15 @@ def publish(
     target = layout.build_dir(build_id)
 
     staging.mkdir()
-    store = OxigraphStore.open(staging / "oxigraph")
-    store.add_quads(source.quads())
-    store.flush()
-    store.close()
+    if source.capabilities.persistent:
+        # an on-disk staging store (a large build): a checkpoint, hard-linking its files
+        source.flush()
+        source.backup(staging / "oxigraph")
+    else:
+        store = OxigraphStore.open(staging / "oxigraph")
+        store.add_quads(source.quads())
+        store.flush()
+        store.close()
     manifest_path = staging / "manifest.json"
     with manifest_path.open("w", encoding="utf-8") as handle:
         json.dump(manifest, handle, indent=2, ensure_ascii=False)

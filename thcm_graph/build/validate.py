@@ -7,7 +7,7 @@ already materialised what the shapes rely on (see :mod:`.entail`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,8 +116,12 @@ def validate(data: Graph, shapes: Graph, *, locate: Callable[[str], list[str]] |
         advanced=True,
     )
     problems = [_problem(results, r, data, locate) for r in results.subjects(SH.resultSeverity, None)]
-    problems.sort(key=lambda p: (p.severity != "Violation", p.focus, p.path or "", p.message))
-    return ValidationReport(tuple(problems))
+    return ValidationReport(sort_problems(problems))
+
+
+def sort_problems(problems: Iterable[Problem]) -> tuple[Problem, ...]:
+    """Violations first, then by focus node, path and message (a stable order for reports)."""
+    return tuple(sorted(problems, key=lambda p: (p.severity != "Violation", p.focus, p.path or "", p.message, p.value or "")))
 
 
 def _problem(results: Graph, result: Node, data: Graph, locate: Callable[[str], list[str]] | None) -> Problem:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO
@@ -49,6 +50,15 @@ class OxigraphResult:
         except (OSError, ValueError) as exc:  # evaluation is lazy: errors surface here
             raise QueryError(f"query evaluation failed: {exc}") from exc
         return bytes(out) if out is not None else b""
+
+    def serialize_to(self, output: BinaryIO, fmt: str) -> None:
+        """Stream a graph result (CONSTRUCT, DESCRIBE) into ``output`` in RDF format ``fmt``."""
+        if not isinstance(self._result, ox.QueryTriples):
+            raise QueryError("only a CONSTRUCT or DESCRIBE result can be written as RDF")
+        try:
+            self._result.serialize(output, format=rdf_format(fmt))
+        except (OSError, ValueError) as exc:
+            raise QueryError(f"query evaluation failed: {exc}") from exc
 
     def to_result(self) -> QueryResult:
         try:
@@ -109,6 +119,14 @@ class OxigraphStore(QueryViaRaw):
         memory.bulk_extend(self._store.quads_for_pattern(None, None, None, None))
         return OxigraphStore(memory, capabilities=Capabilities(persistent=False))
 
+    @property
+    def raw(self) -> ox.Store:
+        """The pyoxigraph store itself, for streaming reads by the build (index scans, no Python copies).
+
+        Its default graph is the union of the named graphs (see the class docstring). Read only.
+        """
+        return self._store
+
     # -- querying ---------------------------------------------------------------------------
 
     def query_raw(
@@ -148,7 +166,13 @@ class OxigraphStore(QueryViaRaw):
         return self._count(ox.NamedNode(graph))
 
     def _count(self, graph: ox.NamedNode | ox.DefaultGraph) -> int:
-        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, graph))
+        # counted by the SPARQL engine, not by iterating quads in Python (10^7 at scale)
+        if isinstance(graph, ox.DefaultGraph):
+            solutions = self._store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        else:
+            solutions = self._store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=graph)
+        assert isinstance(solutions, ox.QuerySolutions)
+        return int(next(iter(solutions))[0].value)
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -192,9 +216,66 @@ class OxigraphStore(QueryViaRaw):
         self._refresh_union()
 
     def _refresh_union(self, graph: str | None = None) -> None:
-        """Copy the named graphs' triples (all, or one graph's) into the default graph."""
-        copies = [ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in self.quads(graph)]
-        self._store.bulk_extend(copies)
+        """Copy the named graphs' triples (all, or one graph's) into the default graph, streaming."""
+        default = ox.DefaultGraph()
+        self._store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, default) for q in self.quads(graph))
+
+    def refresh_union(self) -> None:
+        """Make the default graph the union of the named graphs again (after a raw bulk load)."""
+        self._writable()
+        self._store.clear_graph(ox.DefaultGraph())
+        self._refresh_union()
+
+    def stream_quads(self, quads: Iterable[ox.Quad]) -> int:
+        """Add quads of named graphs from an iterator (a parser), never holding them all in Python.
+
+        pyoxigraph's bulk loader consumes the iterator in batches; afterwards the union default
+        graph is brought up to date graph by graph. Returns how many quads were read.
+        """
+        self._writable()
+        graphs: set[str] = set()
+        count = 0
+
+        def named() -> Iterator[ox.Quad]:
+            nonlocal count
+            for quad in quads:
+                graph = quad.graph_name
+                if not isinstance(graph, ox.NamedNode):
+                    raise StoreError(f"the default graph is the union of the named graphs; put {quad} in a named graph")
+                graphs.add(graph.value)
+                count += 1
+                yield quad
+
+        self._store.bulk_extend(named())
+        default = ox.DefaultGraph()
+        self._store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, default)
+                                for graph in sorted(graphs) for q in self.quads(graph))
+        return count
+
+    def insert_constructed(self, sparql: str, *, graph: str, bindings: Mapping[str, Term] | None = None) -> int:
+        """Add the triples of a CONSTRUCT query to ``graph`` (and the union); return how many.
+
+        The result is streamed through a temporary N-Triples file and bulk-loaded, so millions of
+        constructed triples (the entailments of a large build) never become Python objects.
+        """
+        self._writable()
+        result = self.query_raw(sparql, bindings=bindings)
+        with tempfile.NamedTemporaryFile(suffix=".nt") as handle:
+            result.serialize_to(handle, "ntriples")  # type: ignore[arg-type]
+            handle.flush()
+            handle.seek(0)
+            added = sum(1 for _ in handle)
+            if added:
+                for target in (ox.NamedNode(graph), ox.DefaultGraph()):
+                    self._store.bulk_load(path=handle.name, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
+        return added
+
+    def backup(self, directory: Path) -> None:
+        """Write a consistent copy of this on-disk store into the new ``directory`` (hard links where possible)."""
+        if not self.capabilities.persistent:
+            raise StoreError("only an on-disk store can be backed up; use add_quads(store.quads()) for an in-memory one")
+        self._store.flush()
+        self._store.backup(str(directory))
 
     def add_quads(self, quads: Iterable[ox.Quad]) -> None:
         """Add quads of named graphs, keeping the default graph their union."""

@@ -1,0 +1,152 @@
+"""Build benchmark on synthetic data: time per stage and peak RSS per size (issue 13).
+
+For each size of ``BENCH_SIZES`` (default 10000,100000,1000000): generate the synthetic
+ecosystem with ``thcm synth`` (cached in ``benchmarks/out/``), then build it together with the
+curated data into a fresh state directory — in a child process, so that its peak RSS
+(``ru_maxrss``) is the build's own — without the hub analysis (``bench_analysis.py`` measures
+that). The child also times incremental validation (only the nodes a small change touches,
+:func:`validate_store` with ``focus``) against the full validation stage of the same build.
+
+Results go to ``benchmarks/BUILD.md``: machine, versions, date, one row per size. Rows are also
+kept in ``benchmarks/out/build-results.json`` by size, so that a run of some sizes (e.g. only
+10^7) keeps the rows of earlier runs of the other sizes in the table, each with its date.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+OUT = HERE / "out"
+SEED = 1
+#: The "small change" of the incremental measurement: one curated file.
+CHANGED = REPO / "data" / "thcm-brochure-2012" / "networks.ttl"
+
+CHILD = r"""
+import json, resource, sys, time
+from pathlib import Path
+import pyoxigraph as ox
+from thcm_graph.build import build
+from thcm_graph.build.validate import load_shapes
+from thcm_graph.build.validate_batched import touched_nodes, validate_store
+from thcm_graph.config import Settings
+from thcm_graph.store import open_published
+
+repo, state, dump, changed = map(Path, sys.argv[1:5])
+settings = Settings(project_dir=repo, state_dir=state, input_files=str(dump))
+started = time.perf_counter()
+result = build(settings)
+total = time.perf_counter() - started
+store, _ = open_published(settings)
+shapes = load_shapes(repo / "shapes")
+nodes = touched_nodes(ox.parse(path=str(changed), format=ox.RdfFormat.TURTLE))
+mark = time.perf_counter()
+report = validate_store(store, shapes, focus=nodes)
+incremental = time.perf_counter() - mark
+print(json.dumps({
+    "triples": result.publication.manifest["triples"],
+    "timings": result.check.timings, "total": total,
+    "incremental": incremental, "incremental_nodes": len(nodes), "incremental_conforms": report.conforms,
+    "peak_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+}))
+"""
+
+
+def dump_for(size: int) -> Path:
+    """The cached synthetic dump of ``size`` triples (generated on first use)."""
+    from thcm_graph.synth import generate
+
+    path = OUT / f"synth-{size}-s{SEED}.nq.gz"
+    if not path.exists():
+        OUT.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(path.name + ".part.gz")
+        summary = generate(size, SEED, partial)
+        partial.rename(path)
+        print(f"  generated {summary.triples} triples in {summary.seconds:.1f} s", flush=True)
+    return path
+
+
+def measure(size: int) -> dict[str, object]:
+    dump = dump_for(size)
+    state = OUT / f"state-{size}"
+    shutil.rmtree(state, ignore_errors=True)
+    try:
+        done = subprocess.run([sys.executable, "-c", CHILD, str(REPO), str(state), str(dump), str(CHANGED)],
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"build of {size} triples failed:\n{done.stderr[-3000:]}")
+        row = json.loads(done.stdout.strip().splitlines()[-1])
+    finally:
+        shutil.rmtree(state, ignore_errors=True)
+    row["size"] = size
+    row["children_maxrss_kib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    row["measured"] = datetime.now(UTC).isoformat(timespec="minutes")
+    return row
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
+    mem = next((int(line.split()[1]) // 1024 for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")), 0) if Path("/proc/meminfo").exists() else 0
+    return f"{cpu}, {os.cpu_count()} cores, {mem} MiB RAM, {platform.system()} {platform.release()}"
+
+
+def write(rows: list[dict[str, object]], seconds: float) -> Path:
+    lines = [
+        "# Build benchmark (synthetic data)",
+        "",
+        f"Run {datetime.now(UTC).isoformat(timespec='seconds')} on {machine()}; Python {platform.python_version()}, "
+        f"pyoxigraph {version('pyoxigraph')}, pySHACL {version('pyshacl')}, rdflib {version('rdflib')}; "
+        f"{seconds:.0f} s in all. `make bench-build` (`BENCH_SIZES=…`).",
+        "",
+        f"`thcm synth --seed {SEED}` data plus the curated data, built by `thcm build --input FILE --no-analysis` "
+        "into a fresh state directory in a child process; peak RSS is the child's `ru_maxrss`. Incremental: "
+        f"validating only the nodes touched by `{CHANGED.relative_to(REPO)}` (subjects and objects of its "
+        "statements) on the published build, against the full validation stage.",
+        "",
+        "| synthetic | triples built | parse s | entail s | validate s | publish s | total s | peak RSS MiB | incremental s "
+        "| full ÷ incremental | measured |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in sorted(rows, key=lambda r: int(r["size"])):  # type: ignore[call-overload]
+        t = r["timings"]
+        assert isinstance(t, dict)
+        inc = float(r["incremental"])  # type: ignore[arg-type]
+        lines.append(
+            f"| {r['size']:,} | {r['triples']:,} | {t['parse']:.1f} | {t['entail']:.1f} | {t['validate']:.1f} | {t['publish']:.1f} | "
+            f"{float(r['total']):.1f} | {int(r['peak_rss_kib']) / 1024:.0f} | {inc:.2f} | {t['validate'] / inc:.0f}× | {r.get('measured', '')} |"  # type: ignore[call-overload]
+        )
+    path = HERE / "BUILD.md"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def main() -> None:
+    sizes = [int(s) for s in os.environ.get("BENCH_SIZES", "10000,100000,1000000").split(",") if s.strip()]
+    started = time.perf_counter()
+    cache = OUT / "build-results.json"
+    kept: dict[str, dict[str, object]] = json.loads(cache.read_text()) if cache.exists() else {}
+    for size in sizes:
+        print(f"build of {size} synthetic triples", flush=True)
+        row = measure(size)
+        print(f"  {json.dumps(row)}", flush=True)
+        kept[str(size)] = row
+        OUT.mkdir(parents=True, exist_ok=True)
+        cache.write_text(json.dumps(kept, indent=1))
+    print(f"wrote {write(list(kept.values()), time.perf_counter() - started)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,73 @@
+"""Batched validation (validate_store) reports exactly what whole-graph validation reports.
+
+Compared as sets of (severity, focus node, path, value, message); blank-node labels differ
+between the two (each parse of N-Triples mints its own), so they are compared as ``_:b``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.test_shapes import CASES, HERE, REPO
+from thcm_graph.build.entail import entail
+from thcm_graph.build.parse import SourceFile, discover, parse_files
+from thcm_graph.build.validate import ValidationReport, load_shapes, to_rdflib, validate
+from thcm_graph.build.validate_batched import touched_nodes, unbatchable, validate_store
+from thcm_graph.store import OxigraphStore
+
+SHAPES = load_shapes(REPO / "shapes")
+
+
+def results(report: ValidationReport) -> set[tuple[str, str, str | None, str | None, str]]:
+    def bnode(text: str | None) -> str | None:
+        return None if text is None else re.sub(r"_:\S+", "_:b", text)
+
+    return {(p.severity, bnode(p.focus) or "", p.path, bnode(p.value), p.message) for p in report.problems}
+
+
+def both(store: OxigraphStore, batch_size: int) -> tuple[ValidationReport, ValidationReport]:
+    whole = validate(to_rdflib(store, store.named_graphs()), SHAPES)
+    return whole, validate_store(store, SHAPES, batch_size=batch_size)
+
+
+def test_the_project_shapes_can_be_batched() -> None:
+    assert unbatchable(SHAPES) == []
+
+
+@pytest.mark.parametrize("batch_size", [1, 7, 2_000])
+def test_the_curated_data_gives_the_same_results_whole_and_in_batches(batch_size: int) -> None:
+    parsed = parse_files(discover(REPO / "ontology", REPO / "data", REPO))
+    entail(parsed.store)
+    whole, batched = both(parsed.store, batch_size)
+    assert whole.problems, "the curated data has warnings and notes to compare"
+    assert results(batched) == results(whole)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_every_shape_case_gives_the_same_results_whole_and_in_batches(case: Path) -> None:
+    ontology = [f for f in discover(REPO / "ontology", REPO / "data", REPO) if f.graph.endswith("/ontology")]
+    parsed = parse_files([*ontology, SourceFile(HERE / "base.ttl", "https://w3id.org/thcm/graph/test", "base.ttl"),
+                          SourceFile(case, "https://w3id.org/thcm/graph/test", case.name)])
+    entail(parsed.store)
+    whole, batched = both(parsed.store, batch_size=3)
+    if case.parent.name == "invalid":
+        assert whole.violations or whole.warnings, "an invalid case is reported by whole-graph validation"
+    assert results(batched) == results(whole)
+
+
+def test_validating_only_the_nodes_a_change_touches_finds_its_violation() -> None:
+    ontology = [f for f in discover(REPO / "ontology", REPO / "data", REPO) if f.graph.endswith("/ontology")]
+    case = next(c for c in CASES if c.parent.name == "invalid")
+    parsed = parse_files([*ontology, SourceFile(HERE / "base.ttl", "https://w3id.org/thcm/graph/test", "base.ttl"),
+                          SourceFile(case, "https://w3id.org/thcm/graph/test", case.name)])
+    entail(parsed.store)
+    import pyoxigraph as ox
+
+    changed = touched_nodes(ox.parse(path=str(case), format=ox.RdfFormat.TURTLE))
+    incremental = validate_store(parsed.store, SHAPES, focus=changed)
+    whole = validate_store(parsed.store, SHAPES)
+    expected = {r for r in results(whole) if r[0] == "Violation"}
+    assert {r for r in results(incremental) if r[0] == "Violation"} == expected
