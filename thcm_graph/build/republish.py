@@ -25,7 +25,8 @@ from ..errors import ValidationFailed
 from ..store import OxigraphStore, Publication, StateLayout, current_publication, open_publication
 from .parse import display_path
 from .publish import build_lock, new_build_id, publish
-from .validate import load_shapes, to_rdflib, validate
+from .validate import load_shapes
+from .validate_batched import validate_store
 
 Step = Callable[[OxigraphStore, str, str], dict[str, Any]]
 
@@ -49,7 +50,7 @@ def republish(settings: Settings, step: Step, *, name: str, on_stage: Callable[[
         recorded = apply_step(store, step, build_id, base.build_id)
         on_stage("validating against the shapes")
         shapes = load_shapes(settings.shapes_path, display=lambda p: display_path(p, settings.project_dir))
-        report = validate(to_rdflib(store, store.named_graphs()), shapes, locate=None)
+        report = validate_store(store, shapes)
         if not report.conforms:
             raise ValidationFailed(report, report.summary())
         graphs = {g: store.count(g) for g in store.named_graphs()}
