@@ -40,7 +40,8 @@ from ..store import (
 from .parse import display_path
 from .publish import build_lock, new_build_id, publish
 from .publish_remote import publish_remote
-from .validate import load_shapes, to_rdflib, validate
+from .validate import load_shapes
+from .validate_batched import validate_store
 
 Step = Callable[[OxigraphStore, str, str], dict[str, Any]]
 
@@ -70,7 +71,7 @@ def republish(settings: Settings, step: Step, *, name: str, on_stage: Callable[[
         recorded = apply_step(store, step, build_id, base.build_id)
         on_stage("validating against the shapes")
         shapes = load_shapes(settings.shapes_path, display=lambda p: display_path(p, settings.project_dir))
-        report = validate(to_rdflib(store, store.named_graphs()), shapes, locate=None)
+        report = validate_store(store, shapes)
         if not report.conforms:
             raise ValidationFailed(report, report.summary())
         graphs = {g: store.count(g) for g in store.named_graphs()}
