@@ -39,6 +39,7 @@ from ..namespaces import ONTOLOGY_GRAPH, PREFIXES
 from ..store import OxigraphStore
 from ..store._convert import to_neutral
 from .validate import SH, Problem, ValidationReport, _problem, sort_problems, to_rdflib, validate
+from .xone_precheck import one_value_xones
 
 #: Focus nodes per pySHACL run: large enough to amortise a run, small enough to stay in memory.
 BATCH_SIZE = 2_000
@@ -181,6 +182,8 @@ class _Batches:
         # Each shape's targets are replaced by sh:targetNode of the batch's focus nodes it targets,
         # so that values typed in the batch graph (for sh:class) are not validated as targets too.
         self.shape_targets = _shape_targets(store, shapes)
+        # sh:xone shapes decided in Python where the answer is certainly "conforms" (xone_precheck).
+        self.prechecked = one_value_xones(shapes)
         own = Graph()
         for triple in shapes:
             if triple[1] not in (SH.targetClass, SH.target):
@@ -228,6 +231,9 @@ class _Batches:
             types = {q.object for q in outgoing if q.predicate == _TYPE}
             for shape, (classes, nodes) in self.shape_targets.items():
                 if node in nodes or types & classes:
+                    precheck = self.prechecked.get(shape)
+                    if precheck is not None and precheck.surely_conforms(outgoing):
+                        continue
                     added.append((shape, SH.targetNode, to_neutral(node)))
         self._validate(graph, keep={to_neutral(node) for node, _ in batch}, targets=added)
 
