@@ -9,13 +9,16 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
+from rdflib import RDF, URIRef
 
 from tests.test_shapes import CASES, HERE, REPO
 from thcm_graph.build.entail import entail
 from thcm_graph.build.parse import SourceFile, discover, parse_files
 from thcm_graph.build.validate import ValidationReport, load_shapes, to_rdflib, validate
 from thcm_graph.build.validate_batched import touched_nodes, unbatchable, validate_store
+from thcm_graph.build.xone_precheck import one_value_xones
 from thcm_graph.store import OxigraphStore
 
 SHAPES = load_shapes(REPO / "shapes")
@@ -71,3 +74,24 @@ def test_validating_only_the_nodes_a_change_touches_finds_its_violation() -> Non
     whole = validate_store(parsed.store, SHAPES)
     expected = {r for r in results(whole) if r[0] == "Violation"}
     assert {r for r in results(incremental) if r[0] == "Violation"} == expected
+
+
+_OBSERVATION = ox.NamedNode("http://purl.org/linked-data/cube#Observation")
+
+
+def _observation_quads(case: Path) -> list[ox.Quad]:
+    """The triples of the one qb:Observation of a shape case."""
+    store = ox.Store()
+    store.load(path=str(case), format=ox.RdfFormat.TURTLE)
+    observations = {q.subject for q in store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), _OBSERVATION)}
+    assert len(observations) == 1
+    return list(store.quads_for_pattern(observations.pop(), None, None))
+
+
+def test_the_observation_measure_xone_is_prechecked_and_only_sure_conformance_skips_pyshacl() -> None:
+    precheck = one_value_xones(SHAPES)[URIRef("https://w3id.org/thcm/shapes#ObservationMeasure")]
+    assert len(precheck.alternatives) == 13
+    assert precheck.surely_conforms(_observation_quads(HERE / "valid" / "observation.ttl"))
+    for name in ("observation-two-measures", "observation-wrong-datatype", "observation-ill-typed-measure",
+                 "observation-without-measure", "observation-measure-twice", "observation-integer-for-decimal-measure"):
+        assert not precheck.surely_conforms(_observation_quads(HERE / "invalid" / f"{name}.ttl")), name
