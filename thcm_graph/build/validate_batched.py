@@ -141,6 +141,42 @@ def _shape_targets(store: OxigraphStore, shapes: Graph) -> dict[Node, tuple[set[
     return result
 
 
+#: Marker classes of the focus nodes of shapes whose property shapes are validated on their own.
+_MARKER = "urn:thcm:validate-batch:focus-of-shape-"
+
+
+def _type_sensitive(shapes: Graph) -> bool:
+    """True when a shape looks at rdf:type itself, so that marker types could change its results."""
+    return ((None, SH.path, RDF.type) in shapes or (None, SH.closed, None) in shapes
+            or (None, SH.targetSubjectsOf, RDF.type) in shapes or (None, SH.targetObjectsOf, RDF.type) in shapes)
+
+
+#: Target predicates other than the two replaced by sh:targetNode in the batches.
+_OTHER_TARGETS = (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+
+
+def _hoistable_properties(shapes: Graph, shape: Node) -> list[Node]:
+    """The sh:property shapes of ``shape`` that can be validated as shapes of their own.
+
+    Only for an active shape whose every target is replaced by sh:targetNode in the batches
+    (sh:targetClass, sh:target — not explicit targets, subjects/objects-of or implicit class
+    targets, whose focus nodes pySHACL finds itself), and only property shapes that are not
+    deactivated and carry no targets of their own.
+    """
+    if (shape, SH.deactivated, None) in shapes or (shape, RDF.type, RDFS.Class) in shapes:
+        return []
+    if any((shape, predicate, None) in shapes for predicate in _OTHER_TARGETS):
+        return []
+    result = []
+    for prop in shapes.objects(shape, SH.property):
+        if (prop, SH.deactivated, None) in shapes or (prop, SH.path, None) not in shapes:
+            continue
+        if any((prop, predicate, None) in shapes for predicate in (*_OTHER_TARGETS, SH.targetClass, SH.target)):
+            continue
+        result.append(prop)
+    return result
+
+
 def _ox(node: Node) -> Term:
     if isinstance(node, URIRef):
         return ox.NamedNode(str(node))
@@ -188,6 +224,22 @@ class _Batches:
         for triple in shapes:
             if triple[1] not in (SH.targetClass, SH.target):
                 own.add(triple)
+        # pySHACL validates a shape's sh:property shapes once per focus node (rebuilding their
+        # constraint components each time), but a property shape with targets of its own once
+        # per run. Its results are the same either way (focus node, path, value, message,
+        # severity and source shape are the property shape's), so the property shapes of the
+        # shapes targeted here are detached and target their owner's focus nodes: through a
+        # marker class the batch graph gives those nodes (not sh:targetNode: pySHACL writes out a
+        # blank-node shape with all its triples in every result's description).
+        self.markers: dict[Node, URIRef] = {}
+        if not _type_sensitive(shapes):
+            for number, shape in enumerate(self.shape_targets):
+                hoisted = _hoistable_properties(shapes, shape)
+                if hoisted:
+                    self.markers[shape] = marker = URIRef(f"{_MARKER}{number}")
+                for prop in hoisted:
+                    own.remove((shape, SH.property, prop))
+                    own.add((prop, SH.targetClass, marker))
         self.validator = Validator(DataGraph.from_rdflib(Graph()), shacl_graph=own, options={
             "inference": "none", "abort_on_first": False, "allow_warnings": True,
             "advanced": True, "inplace": True,
@@ -231,10 +283,12 @@ class _Batches:
             types = {q.object for q in outgoing if q.predicate == _TYPE}
             for shape, (classes, nodes) in self.shape_targets.items():
                 if node in nodes or types & classes:
+                    focus = to_neutral(node)
+                    if shape in self.markers:
+                        graph.add((focus, RDF.type, self.markers[shape]))
                     precheck = self.prechecked.get(shape)
-                    if precheck is not None and precheck.surely_conforms(outgoing):
-                        continue
-                    added.append((shape, SH.targetNode, to_neutral(node)))
+                    if precheck is None or not precheck.surely_conforms(outgoing):
+                        added.append((shape, SH.targetNode, focus))
         self._validate(graph, keep={to_neutral(node) for node, _ in batch}, targets=added)
 
     def _validate(self, graph: Graph, *, keep: set[Node], targets: list[tuple[Node, Node, Node]]) -> None:
