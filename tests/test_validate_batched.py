@@ -49,6 +49,14 @@ def test_the_curated_data_gives_the_same_results_whole_and_in_batches(batch_size
     assert results(batched) == results(whole)
 
 
+def test_batches_checked_in_this_process_give_the_same_results_as_in_worker_processes() -> None:
+    parsed = parse_files(discover(REPO / "ontology", REPO / "data", REPO))
+    entail(parsed.store)
+    here = validate_store(parsed.store, SHAPES, batch_size=7, workers=1)
+    assert here.problems
+    assert results(validate_store(parsed.store, SHAPES, batch_size=7, workers=2)) == results(here)
+
+
 @pytest.mark.parametrize("case", CASES, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_every_shape_case_gives_the_same_results_whole_and_in_batches(case: Path) -> None:
     ontology = [f for f in discover(REPO / "ontology", REPO / "data", REPO) if f.graph.endswith("/ontology")]

@@ -20,6 +20,15 @@ batch by pySHACL). Shapes that look further — ``sh:sparql`` constraints, inver
 paths, ``sh:node`` on values — cannot be batched: :func:`unbatchable` names them, and
 :func:`validate_store` then validates the whole graph (the old way) instead.
 
+Speed (issue 13; ``benchmarks/BUILD.md``): pySHACL's cost is per focus node, not per batch — it
+evaluates a shape's ``sh:property`` shapes and ``sh:xone`` alternatives node by node. So (1) the
+property shapes of class-targeted shapes are validated as shapes of their own, targeting a
+marker class that the batch graph gives the owner's focus nodes (one evaluation per batch);
+(2) ``sh:xone`` of one-value alternatives (``shapes:ObservationMeasure``) is skipped for nodes
+that :mod:`.xone_precheck` shows to conform, and left to pySHACL for all others; (3) batches
+are read from the store in this process and checked by pySHACL in forked worker processes.
+The reports stay those of pySHACL: every result still comes from a pySHACL run.
+
 ``tests/test_validate_batched.py`` checks the equivalence with whole-graph validation on the
 curated data and on every invalid case of ``tests/shapes/``.
 """
