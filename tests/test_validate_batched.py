@@ -7,6 +7,7 @@ between the two (each parse of N-Triples mints its own), so they are compared as
 from __future__ import annotations
 
 import re
+import threading
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -54,6 +55,7 @@ def test_batches_checked_in_this_process_give_the_same_results_as_in_worker_proc
     entail(parsed.store)
     here = validate_store(parsed.store, SHAPES, batch_size=7, workers=1)
     assert here.problems
+    assert threading.active_count() == 1, "workers are forked only from a process without other threads"
     assert results(validate_store(parsed.store, SHAPES, batch_size=7, workers=2)) == results(here)
 
 

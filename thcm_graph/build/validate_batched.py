@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -370,7 +371,8 @@ def validate_store(
     ``focus``: validate only these nodes (those of them a shape targets) — incremental
     validation after a small change (:func:`touched_nodes`). None: every focus node.
     ``workers``: pySHACL runs in this many forked processes once there is more than one batch
-    (this process reads the store and prepares the batches); 1: all in this process.
+    (this process reads the store and prepares the batches); 1, or when called while other
+    threads run (forking them is unsafe): all in this process.
     """
     reasons = unbatchable(shapes)
     if reasons:
@@ -401,7 +403,10 @@ class _Dispatcher:
     """
 
     def __init__(self, runner: _Batches, workers: int) -> None:
-        self.runner, self.workers = runner, workers
+        # Forking a process that runs other Python threads can deadlock a child (DESIGN.md §6):
+        # e.g. an update validated in the web server's thread pool is checked here, unforked.
+        alone = threading.current_thread() is threading.main_thread() and threading.active_count() == 1
+        self.runner, self.workers = runner, (workers if alone else 1)
         self.first: _Payload | None = None
         self.pool: Pool | None = None
         self.pending: deque[AsyncResult[set[Problem]]] = deque()
