@@ -110,26 +110,37 @@ NOTES = """
   loader for the dump and its union, SPARQL CONSTRUCT streamed to a file and bulk-loaded for the
   RDFS entailments, a RocksDB checkpoint for publishing), so their memory does not grow with the
   Python heap.
-- Validation holds one batch (2,000 focus nodes and what they need) in rdflib at a time, and the
-  nodes of SPARQL-based targets (the actors, for `shapes:ActorGermanName`) as a Python set. Its
-  *time* is pySHACL's: about 0.5 ms per triple on this machine, most of it in `sh:xone` of
-  `shapes:ObservationMeasure` (13 alternatives per observation, each building result objects) and
-  in the cardinality checks. It is linear in the size, so 10^7 triples take ten times the 10^6
-  row. What would cut it: validating batches in parallel processes (each opening the staging
-  store read-only), or checking the simple constraints (counts, datatypes, `sh:class`) as SPARQL
-  queries in the store and leaving pySHACL only the rest.
+- **Validation, before and after issue 13's speed-up** (`thcm_graph/build/validate_batched.py`).
+  Profiled with pyinstrument at 10^4 and 10^5: pySHACL's cost was per focus node, not per batch —
+  it evaluates `sh:xone` alternatives and a shape's `sh:property` shapes node by node, rebuilding
+  their constraint components and writing result objects for every non-conforming alternative
+  (`shapes:ObservationMeasure`: 13 per observation, ~55 % of the time at 10^4); the rest was
+  property shapes (~35 %) and building the batch's rdflib graph. Now: (1) the property shapes
+  of class-targeted shapes are validated as shapes of their own (once per batch), (2) the
+  `sh:xone` of one-value alternatives is skipped for observations that surely conform
+  (`thcm_graph/build/xone_precheck.py`; every other node still goes to pySHACL), (3) batches are
+  read from the store in the build process and checked by pySHACL in 2 forked worker processes.
+  The reports are unchanged (`tests/test_validate_batched.py`, whole-graph vs batched on the
+  curated data and on every `tests/shapes/` case). Rows of the code before (validate s, same
+  machine, load average 6-9): 10^4 **14.5 s**, 10^5 **105.2 s**, 10^6 **1,399.5 s**. Directly on
+  a store loaded from `thcm synth -n 100000 -s 1` (no build around it, load average ~2-7):
+  before 42.1 s, after 11.6 s; 10^4: 7.7 s → 1.4 s (in one process) — identical problem sets.
+  The rows above (after) were measured on 2026-11-24: 10^4 and 10^5 at 05:02-05:04 UTC with a
+  load average of 5-7 on the 2 cores (other engineers' jobs and this branch's own tests
+  running), 10^6 at 05:05-05:10 with a load average of 4.2-5.1: with the cores busy elsewhere
+  the 2 workers give little, so the times are upper bounds. Validation at 10^6: 1,399.5 s →
+  222.5 s (6.3×) on the loaded machine; the < 60 s goal is not shown here — the lead's quiet
+  re-run will tell.
+- Validation holds at most 2 batches per worker (2,000 focus nodes each and what they need) in
+  flight, and the nodes of SPARQL-based targets (the actors, for `shapes:ActorGermanName`) as a
+  Python set, so its memory does not grow with the store; its time is linear in the number of
+  focus nodes.
 - **10^7 synthetic triples** (not a row: the full build was not run). `thcm synth` wrote them in
   61 s with 76 MiB peak RSS (10^6: 8.5 s, 76 MiB). Parse + entail + publish of them with the
-  curated data, run on their own on 2026-11-24 (the code of this commit, the machine as loaded as
-  below): parse (two bulk loads) 1062 s, entail 581 s (3,933,746 inferred triples), checkpoint
-  58 s, 13,939,252 triples in the store, **peak RSS 2,285 MiB**. Validation was not run at 10^7:
-  at the 10^6 rate it would take about four hours on this shared machine. Its memory does not
-  depend on the size apart from the SPARQL-target set (≈ 270,000 actors at 10^7), so the
-  4 GiB target looks reachable but is **not measured**.
-- The 10^6 row was measured with the previous dump loader (quads through Python); its parse
-  time and peak RSS (1,613 MiB) are those of that code.
-- The machine was shared with other jobs while these rows were measured (load average 6-9 on 2
-  cores): the times are upper bounds; the lead re-runs on a quiet machine.
+  curated data, run on their own on 2026-11-24 (before the validation speed-up; machine loaded):
+  parse (two bulk loads) 1062 s, entail 581 s (3,933,746 inferred triples), checkpoint 58 s,
+  13,939,252 triples in the store, **peak RSS 2,285 MiB**. Validation was not run at 10^7: at the
+  10^6 rate of the new code it would take about ten times the 10^6 row (**not measured**).
 """
 
 

@@ -7,15 +7,19 @@ between the two (each parse of N-Triples mints its own), so they are compared as
 from __future__ import annotations
 
 import re
+import threading
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
+from rdflib import RDF, URIRef
 
 from tests.test_shapes import CASES, HERE, REPO
 from thcm_graph.build.entail import entail
 from thcm_graph.build.parse import SourceFile, discover, parse_files
 from thcm_graph.build.validate import ValidationReport, load_shapes, to_rdflib, validate
 from thcm_graph.build.validate_batched import touched_nodes, unbatchable, validate_store
+from thcm_graph.build.xone_precheck import one_value_xones
 from thcm_graph.store import OxigraphStore
 
 SHAPES = load_shapes(REPO / "shapes")
@@ -46,6 +50,15 @@ def test_the_curated_data_gives_the_same_results_whole_and_in_batches(batch_size
     assert results(batched) == results(whole)
 
 
+def test_batches_checked_in_this_process_give_the_same_results_as_in_worker_processes() -> None:
+    parsed = parse_files(discover(REPO / "ontology", REPO / "data", REPO))
+    entail(parsed.store)
+    here = validate_store(parsed.store, SHAPES, batch_size=7, workers=1)
+    assert here.problems
+    assert threading.active_count() == 1, "workers are forked only from a process without other threads"
+    assert results(validate_store(parsed.store, SHAPES, batch_size=7, workers=2)) == results(here)
+
+
 @pytest.mark.parametrize("case", CASES, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_every_shape_case_gives_the_same_results_whole_and_in_batches(case: Path) -> None:
     ontology = [f for f in discover(REPO / "ontology", REPO / "data", REPO) if f.graph.endswith("/ontology")]
@@ -71,3 +84,24 @@ def test_validating_only_the_nodes_a_change_touches_finds_its_violation() -> Non
     whole = validate_store(parsed.store, SHAPES)
     expected = {r for r in results(whole) if r[0] == "Violation"}
     assert {r for r in results(incremental) if r[0] == "Violation"} == expected
+
+
+_OBSERVATION = ox.NamedNode("http://purl.org/linked-data/cube#Observation")
+
+
+def _observation_quads(case: Path) -> list[ox.Quad]:
+    """The triples of the one qb:Observation of a shape case."""
+    store = ox.Store()
+    store.load(path=str(case), format=ox.RdfFormat.TURTLE)
+    observations = {q.subject for q in store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), _OBSERVATION)}
+    assert len(observations) == 1
+    return list(store.quads_for_pattern(observations.pop(), None, None))
+
+
+def test_the_observation_measure_xone_is_prechecked_and_only_sure_conformance_skips_pyshacl() -> None:
+    precheck = one_value_xones(SHAPES)[URIRef("https://w3id.org/thcm/shapes#ObservationMeasure")]
+    assert len(precheck.alternatives) == 13
+    assert precheck.surely_conforms(_observation_quads(HERE / "valid" / "observation.ttl"))
+    for name in ("observation-two-measures", "observation-wrong-datatype", "observation-ill-typed-measure",
+                 "observation-without-measure", "observation-measure-twice", "observation-integer-for-decimal-measure"):
+        assert not precheck.surely_conforms(_observation_quads(HERE / "invalid" / f"{name}.ttl")), name
