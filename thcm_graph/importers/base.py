@@ -24,6 +24,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from ..errors import InputError
 from ..namespaces import EURIO, GRAPH_NS, ID_NS, LOCN, NUTS, ONTOLOGY_NS, ORG, SCHEMA
+from .resolve import Match
 
 THCM = Namespace(ONTOLOGY_NS)
 ORGNS = Namespace(ORG)
@@ -97,6 +98,17 @@ class ImportReport:
 
     def count(self, kind: str, n: int = 1) -> None:
         self.resources[kind] = self.resources.get(kind, 0) + n
+
+    def organisation(self, g: Graph, own: URIRef, match: Match, line: int) -> URIRef:
+        """Count the imported organisation ``own`` and record its resolution: ``owl:sameAs`` the
+        matched actor and an entry in the match report. Returns the IRI its participations name:
+        the matched actor, else ``own``."""
+        self.count("organisations")
+        if not match.target:
+            return own
+        g.add((own, OWL.sameAs, URIRef(match.target)))
+        self.matches.append({**match.as_dict(), "record": str(own), "line": line})
+        return URIRef(match.target)
 
     def as_dict(self) -> dict[str, Any]:
         return {

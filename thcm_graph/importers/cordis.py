@@ -19,7 +19,6 @@ from .base import (
     DCTERMS,
     LOCNNS,
     ORGNS,
-    OWL,
     PROV,
     RDF,
     RDFS,
@@ -185,10 +184,7 @@ def _organisation_row(g: Graph, row: Row, path: Path, src: URIRef, resolver: Res
                 g.add((address, LOCNNS.thoroughfare, Literal(str(v["street"]))))
         if v.get("organizationURL") and str(v["organizationURL"]).startswith("http") and len(str(v["organizationURL"])) > 8:
             g.add((own, URIRef("http://xmlns.com/foaf/0.1/homepage"), URIRef(str(v["organizationURL"]).strip())))
-        report.count("organisations")
-        if match.target:
-            g.add((own, OWL.sameAs, URIRef(match.target)))
-            report.matches.append({**match.as_dict(), "record": str(own), "line": row.line})
+        report.organisation(g, own, match, row.line)
     participant = URIRef(match.target) if match.target else own
     part = iri("participation", programme, str(v["projectID"]), pic, str(v["role"]))
     g.add((project, RDF.type, THCM.FundedProject))

@@ -21,7 +21,6 @@ from .base import (
     DCTERMS,
     LOCNNS,
     ORGNS,
-    OWL,
     PROV,
     RDF,
     RDFS,
@@ -143,11 +142,7 @@ def _actor(g: Graph, rep: str, name: str, src: URIRef, resolver: Resolver, repor
         add_label(g, own, rep, None)  # the list states no language of a name
         g.add((own, PROV.wasDerivedFrom, src))
         g.add((own, THCM.locator, Literal(f"{path.name}:{row.line}")))
-        report.count("organisations")
-        if match.target:
-            g.add((own, OWL.sameAs, URIRef(match.target)))
-            report.matches.append({**match.as_dict(), "record": str(own), "line": row.line})
-        actors[rep] = URIRef(match.target) if match.target else own
+        actors[rep] = report.organisation(g, own, match, row.line)
         actors["own:" + rep] = own
     if name != rep:
         add_label(g, actors["own:" + rep], name, None, pref=False)

@@ -18,7 +18,6 @@ from rdflib import Graph, Literal, URIRef
 from .base import (
     DCTERMS,
     ORGNS,
-    OWL,
     PROV,
     RDF,
     RDFS,
@@ -91,11 +90,7 @@ def transform(rows: list[Row], path: Path, resolver: Resolver, report: ImportRep
                     g.add((own, DCTERMS.identifier, Literal(f"GEPRIS institution {inst}")))
                     g.add((own, PROV.wasDerivedFrom, src))
                     g.add((own, THCM.locator, where))
-                    report.count("organisations")
-                    if match.target:
-                        g.add((own, OWL.sameAs, URIRef(match.target)))
-                        report.matches.append({**match.as_dict(), "record": str(own), "line": row.line})
-                    orgs[inst] = URIRef(match.target) if match.target else own
+                    orgs[inst] = report.organisation(g, own, match, row.line)
                 part = iri("participation", "dfg", str(pid), str(inst))
                 g.add((project, THCM.hasParticipation, part))
                 g.add((part, RDF.type, THCM.Participation))

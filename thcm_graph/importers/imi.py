@@ -22,7 +22,6 @@ from .base import (
     DCTERMS,
     LOCNNS,
     ORGNS,
-    OWL,
     PROV,
     RDF,
     RDFS,
@@ -140,10 +139,7 @@ def transform(rows: list[Row], path: Path, resolver: Resolver, report: ImportRep
             g.add((address, LOCNNS.postName, Literal(city)))
         g.add((own, PROV.wasDerivedFrom, src))
         g.add((own, THCM.locator, Literal(f"{path.name}:{row.line}")))
-        report.count("organisations")
-        if match.target:
-            g.add((own, OWL.sameAs, URIRef(match.target)))
-            report.matches.append({**match.as_dict(), "record": str(own), "line": row.line})
+        report.organisation(g, own, match, row.line)
     del skip_bad_rows
     return g
 

@@ -165,10 +165,7 @@ def transform(rows: list[Row], path: Path, resolver: Resolver, report: ImportRep
         g.add((own, SCHEMANS.addressCountry, Literal("DE")))
         g.add((own, PROV.wasDerivedFrom, src))
         g.add((own, THCM.locator, Literal(f"{path.name}:{row.line}")))
-        report.count("organisations")
-        if match.target:
-            g.add((own, OWL.sameAs, URIRef(match.target)))
-            report.matches.append({**match.as_dict(), "record": str(own), "line": row.line})
+        report.organisation(g, own, match, row.line)
     for row in rows:
         rec = row.values
         if rec.get("status") == "withdrawn":
