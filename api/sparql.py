@@ -125,12 +125,39 @@ def _etag(build_id: str, accept: str, query: str, params: dict[str, list[str]]) 
     return f'"{build_id}-{hashlib.sha256(key).hexdigest()[:16]}"'
 
 
-async def _evaluate(request: Request, workers: QueryRunner, query_request: QueryRequest) -> QueryAnswer:
-    """Run the query; if the client goes away first, the worker is killed."""
+def _headers(build_id: str, accept: str, query: str, params: dict[str, list[str]]) -> dict[str, str]:
+    """The headers of a query answer from ``build_id`` (ETag, build, Vary, Cache-Control)."""
+    return {"ETag": _etag(build_id, accept, query, params), "X-Thcm-Build": build_id, "Vary": "Accept", "Cache-Control": CACHE_CONTROL}
+
+
+def _not_modified(headers: dict[str, str], if_none_match: str) -> bool:
+    """Does the client's ``If-None-Match`` name this representation (RFC 9110 §13.1.2)?"""
+    return headers["ETag"] in [t.strip() for t in if_none_match.split(",")]
+
+
+async def _evaluate(
+    workers: QueryRunner,
+    query: str,
+    params: dict[str, list[str]],
+    formats: dict[str, str | None],
+    *,
+    base_iri: str,
+    gone: Callable[[], Awaitable[bool]],
+) -> tuple[QueryAnswer, str]:
+    """Run the query with the dataset of ``params``; the answer and its media type.
+
+    If the client goes away first (``gone()``), the worker is killed (499); 406 if the kind of
+    result has no format the client accepts."""
+    request = QueryRequest(query, formats, default_graph=params.get("default-graph-uri") or None,
+                           named_graphs=params.get("named-graph-uri") or None, base_iri=base_iri)
     try:
-        return await workers.run(query_request, gone=request.is_disconnected)
+        answer = await workers.run(request, gone=gone)
     except ClientGone:
         raise HTTPProblem(499, "client closed the request", "ClientClosedRequest") from None
+    if answer.fmt is None:
+        raise _not_acceptable(answer)
+    media = RDF_FORMATS[answer.fmt] if answer.kind == "graph" else RESULT_FORMATS[answer.fmt]
+    return answer, f"{media}; charset=utf-8"
 
 
 def _service_description(request: Request, workers: QueryRunner, settings: Settings) -> Response:
@@ -187,29 +214,17 @@ async def _protocol(request: Request) -> Response:
     if not query.strip():
         raise HTTPProblem(400, "the query is empty")
 
-    publication = workers.current()
-    etag = _etag(publication.build_id, request.headers.get("accept", ""), query, params)
-    headers = {"ETag": etag, "X-Thcm-Build": publication.build_id, "Vary": "Accept", "Cache-Control": CACHE_CONTROL}
-    if request.method == "GET" and etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
+    headers = _headers(workers.current().build_id, request.headers.get("accept", ""), query, params)
+    if request.method == "GET" and _not_modified(headers, request.headers.get("if-none-match", "")):
         return Response(status_code=304, headers=headers)
 
-    formats = _formats(request.headers.get("accept"), params)
-    answer = await _evaluate(
-        request,
-        workers,
-        QueryRequest(
-            query,
-            formats,
-            default_graph=params.get("default-graph-uri") or None,
-            named_graphs=params.get("named-graph-uri") or None,
-            base_iri=str(request.url_for("sparql_get")),  # relative IRIs resolve against the endpoint
-        ),
+    answer, media = await _evaluate(
+        workers, query, params, _formats(request.headers.get("accept"), params),
+        base_iri=str(request.url_for("sparql_get")),  # relative IRIs resolve against the endpoint
+        gone=request.is_disconnected,
     )
-    if answer.fmt is None:
-        raise _not_acceptable(answer)
-    media = {**RESULT_FORMATS, **RDF_FORMATS}[answer.fmt]
     headers["X-Thcm-Build"] = answer.build_id
-    return Response(answer.body, media_type=f"{media}; charset=utf-8", headers=headers)
+    return Response(answer.body, media_type=media, headers=headers)
 
 
 @router.get("/sparql", summary="SPARQL query (GET), or the service description without a query")
@@ -276,27 +291,17 @@ async def answer_get(workers: QueryRunner, scope: Scope, receive: Receive, send:
             return False
         query = params["query"][0]
         accept = found.get(b"accept", b"").decode("latin-1")
-        publication = workers.current()
-        etag = _etag(publication.build_id, accept, query, params)
-        headers = {"ETag": etag, "X-Thcm-Build": publication.build_id, "Vary": "Accept", "Cache-Control": CACHE_CONTROL}
-        if etag in [t.strip() for t in found.get(b"if-none-match", b"").decode("latin-1").split(",")]:
+        headers = _headers(workers.current().build_id, accept, query, params)
+        if _not_modified(headers, found.get(b"if-none-match", b"").decode("latin-1")):
             await Response(status_code=304, headers=headers)(scope, receive, send)
             return True
         formats = _formats(accept or None, params)
         base_iri = f"{scope.get('scheme', 'http')}://{host.decode('latin-1')}/sparql"
         gone, stop = _disconnect_watch(receive)
         try:
-            answer = await workers.run(
-                QueryRequest(query, formats, default_graph=params.get("default-graph-uri") or None,
-                             named_graphs=params.get("named-graph-uri") or None, base_iri=base_iri),
-                gone=gone,
-            )
-        except ClientGone:
-            raise HTTPProblem(499, "client closed the request", "ClientClosedRequest") from None
+            answer, media = await _evaluate(workers, query, params, formats, base_iri=base_iri, gone=gone)
         finally:
             stop()
-        if answer.fmt is None:
-            raise _not_acceptable(answer)
     except (HTTPProblem, ThcmError) as exc:
         await problem_response(exc)(scope, receive, send)
         return True
@@ -307,8 +312,7 @@ async def answer_get(workers: QueryRunner, scope: Scope, receive: Receive, send:
         if b"gzip" in found.get(b"accept-encoding", b""):
             body = gzip.compress(body, compresslevel=9) if len(body) < 2**17 else await asyncio.to_thread(gzip.compress, body, 9)
             headers["Content-Encoding"] = "gzip"
-    media = {**RESULT_FORMATS, **RDF_FORMATS}[answer.fmt]
-    await Response(body, media_type=f"{media}; charset=utf-8", headers=headers)(scope, receive, send)
+    await Response(body, media_type=media, headers=headers)(scope, receive, send)
     return True
 
 
