@@ -26,6 +26,8 @@ from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
+from treemem import TreeMemory
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 OUT = HERE / "out"
@@ -82,11 +84,15 @@ def measure(size: int) -> dict[str, object]:
     state = OUT / f"state-{size}"
     shutil.rmtree(state, ignore_errors=True)
     try:
-        done = subprocess.run([sys.executable, "-c", CHILD, str(REPO), str(state), str(dump), str(CHANGED)],
-                              capture_output=True, text=True)
-        if done.returncode != 0:
-            raise RuntimeError(f"build of {size} triples failed:\n{done.stderr[-3000:]}")
-        row = json.loads(done.stdout.strip().splitlines()[-1])
+        child = subprocess.Popen([sys.executable, "-c", CHILD, str(REPO), str(state), str(dump), str(CHANGED)],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        tree = TreeMemory(child.pid).start()
+        stdout, stderr = child.communicate()
+        tree.stop()
+        if child.returncode != 0:
+            raise RuntimeError(f"build of {size} triples failed:\n{stderr[-3000:]}")
+        row = json.loads(stdout.strip().splitlines()[-1])
+        row.update(tree_rss_kib=tree.peak_rss_kib, tree_pss_kib=tree.peak_pss_kib, tree_processes=tree.peak_processes)
     finally:
         shutil.rmtree(state, ignore_errors=True)
     row["size"] = size
@@ -144,6 +150,13 @@ NOTES = """
 """
 
 
+def _tree(row: dict[str, object]) -> str:
+    """Peak RSS and PSS summed over the build and its validation workers (rows from before: –)."""
+    if "tree_rss_kib" not in row:
+        return "–"
+    return f"{int(row['tree_rss_kib']) / 1024:.0f} / {int(row['tree_pss_kib']) / 1024:.0f}"  # type: ignore[call-overload]
+
+
 def write(rows: list[dict[str, object]], seconds: float) -> Path:
     lines = [
         "# Build benchmark (synthetic data)",
@@ -153,13 +166,15 @@ def write(rows: list[dict[str, object]], seconds: float) -> Path:
         f"{seconds:.0f} s in all. `make bench-build` (`BENCH_SIZES=…`).",
         "",
         f"`thcm synth --seed {SEED}` data plus the curated data, built by `thcm build --input FILE --no-analysis` "
-        "into a fresh state directory in a child process; peak RSS is the child's `ru_maxrss`. Incremental: "
+        "into a fresh state directory in a child process; peak RSS is the child's `ru_maxrss`; tree RSS / PSS: "
+        "the peaks of the sums over the child and its forked validation workers, sampled every 0.5 s "
+        "(`benchmarks/treemem.py`; PSS counts shared copy-on-write pages once). Incremental: "
         f"validating only the nodes touched by `{CHANGED.relative_to(REPO)}` (subjects and objects of its "
         "statements) on the published build, against the full validation stage.",
         "",
-        "| synthetic | triples built | parse s | entail s | validate s | publish s | total s | peak RSS MiB | incremental s "
-        "| full ÷ incremental | measured |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| synthetic | triples built | parse s | entail s | validate s | publish s | total s | peak RSS MiB "
+        "| tree RSS / PSS MiB | incremental s | full ÷ incremental | measured |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in sorted(rows, key=lambda r: int(r["size"])):  # type: ignore[call-overload]
         t = r["timings"]
@@ -167,7 +182,7 @@ def write(rows: list[dict[str, object]], seconds: float) -> Path:
         inc = float(r["incremental"])  # type: ignore[arg-type]
         lines.append(
             f"| {r['size']:,} | {r['triples']:,} | {t['parse']:.1f} | {t['entail']:.1f} | {t['validate']:.1f} | {t['publish']:.1f} | "
-            f"{float(r['total']):.1f} | {int(r['peak_rss_kib']) / 1024:.0f} | {inc:.2f} | {t['validate'] / inc:.0f}× | {r.get('measured', '')} |"  # type: ignore[call-overload]
+            f"{float(r['total']):.1f} | {int(r['peak_rss_kib']) / 1024:.0f} | {_tree(r)} | {inc:.2f} | {t['validate'] / inc:.0f}× | {r.get('measured', '')} |"  # type: ignore[call-overload]
         )
     path = HERE / "BUILD.md"
     path.write_text("\n".join(lines) + "\n" + NOTES, encoding="utf-8")
