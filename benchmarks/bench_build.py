@@ -94,7 +94,8 @@ def measure(size: int) -> dict[str, object]:
         row = json.loads(stdout.strip().splitlines()[-1])
         row.update(tree_rss_kib=tree.peak_rss_kib, tree_pss_kib=tree.peak_pss_kib, tree_processes=tree.peak_processes)
     finally:
-        shutil.rmtree(state, ignore_errors=True)
+        if os.environ.get("BENCH_KEEP_STATE", "") in ("", "0"):  # kept: `BENCH_OURS_STATE` of http_bench.py serves it
+            shutil.rmtree(state, ignore_errors=True)
     row["size"] = size
     row["children_maxrss_kib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     row["measured"] = datetime.now(UTC).isoformat(timespec="minutes")

@@ -11,7 +11,8 @@ runaway scenario, and is stopped. Results: ``benchmarks/HTTP.md`` (full run) or
 Settings (environment): ``BENCH_QUICK=1``, ``BENCH_SIZES``, ``BENCH_SEED`` (1), ``BENCH_DURATION``
 (s per wrk run: 10, quick 2), ``BENCH_BUDGET`` (s per query: 60, quick 10), ``BENCH_SERVERS``
 (comma-separated subset of ours,floor,virtuoso,rdflib-endpoint,rdflib), ``BENCH_DATA`` (one
-N-Quads file instead of the generator).
+N-Quads file instead of the generator), ``BENCH_OURS_STATE`` (serve a build of that file kept by
+``BENCH_KEEP_STATE=1 make bench-build`` instead of building it again; use with one size).
 """
 
 from __future__ import annotations
