@@ -108,6 +108,8 @@ def main() -> None:
                                                        "skos": "http://www.w3.org/2004/02/skos/core#"})),
         ("actor as substitutions= binding (?actor projected)", select(
             substituted, substitutions={variable: ox.NamedNode(actor.value)})),
+        ("OxigraphStore.query_raw (automatic DISTINCT push-down, thcm_graph/store/distinct_pushdown.py)",
+         lambda: {str(row[0]) for row in store.query(benchmark).rows}),  # type: ignore[union-attr]
         ("hand plan: DISTINCT partners first", select(EARLY_DISTINCT_PARTNERS.replace("$actor", actor_n3))),
         ("hand plan: DISTINCT partners, then DISTINCT projects", select(EARLY_DISTINCT_ALL.replace("$actor", actor_n3))),
     ]

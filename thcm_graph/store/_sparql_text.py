@@ -1,9 +1,9 @@
 """A small SPARQL-aware scanner: where a query's prologue ends and its WHERE group starts.
 
 The remote store never edits a query by searching its text for keywords: it tokenises it
-(SPARQL 1.1 Query §19.8 terminals: strings, IRIs, comments, variables, names, punctuation), so
-that a ``{`` or ``#`` inside a string, an IRI or a comment is never mistaken for syntax. With
-the tokens it finds
+(SPARQL 1.1 Query §19.8 terminals: strings, IRIs, comments, variables, names, unsigned numbers,
+punctuation), so that a ``{`` or ``#`` inside a string, an IRI or a comment is never mistaken for
+syntax (:mod:`.distinct_pushdown` reads the same tokens). With the tokens it finds
 
 - the end of the prologue (``BASE``/``PREFIX`` declarations, §4.1.1), to add predeclared
   prefixes and the base IRI without changing line numbers in error messages;
@@ -36,6 +36,7 @@ _TOKEN = re.compile(
   | (?P<var>[?$][^\s(){}\[\],;.'"<>=!&|+\-*/^#]+)
   | (?P<name>[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7-\uFFFF]*(?::(?:[^\s(){}\[\],;'"<>=!&|+*/^#\\]|\\.)*)?
               |:(?:[^\s(){}\[\],;'"<>=!&|+*/^#\\]|\\.)*)
+  | (?P<number>(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?)
   | (?P<punct>.)
     """,
     re.VERBOSE | re.DOTALL,

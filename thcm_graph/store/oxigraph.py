@@ -14,6 +14,7 @@ from ..errors import InputError, QueryError, StoreError
 from ..namespaces import QUERY_PREFIXES
 from ._convert import graph_node, rdf_format, results_format, to_neutral, to_oxigraph
 from .base import Capabilities, QueryViaRaw
+from .distinct_pushdown import push_distinct_down
 from .results import (
     DATASET_FORMATS,
     AskResult,
@@ -149,6 +150,12 @@ class OxigraphStore(QueryViaRaw):
         if bindings:
             kwargs["substitutions"] = {ox.Variable(k): to_oxigraph(v) for k, v in bindings.items()}
         try:
+            rewritten = None if bindings else push_distinct_down(sparql)
+            if rewritten is not None:
+                try:
+                    return OxigraphResult(self._store.query(rewritten, **kwargs))  # type: ignore[arg-type]
+                except (SyntaxError, ValueError):
+                    pass  # e.g. an undeclared prefix: the error is reported for the text as written, below
             return OxigraphResult(self._store.query(sparql, **kwargs))  # type: ignore[arg-type]
         except SyntaxError as exc:
             raise QueryError(f"malformed query: {exc.msg if hasattr(exc, 'msg') else exc}") from exc
