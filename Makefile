@@ -109,7 +109,7 @@ test-fast: $(STAMP)  ## the suite without the tests that start processes
 bench-extra: $(STAMP)  ## install the benchmark-only baselines (rdflib-endpoint) into .venv
 	$(PY) -m pip install --quiet -e '.[dev,bench]'
 
-bench: $(STAMP) virtuoso wrk bench-extra  ## run the benchmarks (hours: 10^4-10^7 triples); RESULTS.md, HTTP.md, ANALYSIS.md in benchmarks/
+bench: $(STAMP) virtuoso wrk bench-extra  ## run the benchmarks (hours: 10^4-10^7 triples); RESULTS.md (targets, HTTP, build), MICRO.md, ANALYSIS.md in benchmarks/
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/http_bench.py
 	$(PY) benchmarks/bench_analysis.py

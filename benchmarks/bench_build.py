@@ -26,10 +26,12 @@ from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
-from treemem import TreeMemory
-
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
+sys.path.insert(0, str(REPO))
+
+from benchmarks.treemem import TreeMemory  # noqa: E402
+
 OUT = HERE / "out"
 SEED = 1
 #: The "small change" of the incremental measurement: one curated file.
@@ -158,6 +160,29 @@ def _tree(row: dict[str, object]) -> str:
     return f"{int(row['tree_rss_kib']) / 1024:.0f} / {int(row['tree_pss_kib']) / 1024:.0f}"  # type: ignore[call-overload]
 
 
+def table(rows: list[dict[str, object]]) -> list[str]:
+    """The Markdown table of build rows (``benchmarks/out/build-results.json``), one per size; also used by http_bench.py."""
+    lines = [
+        "| synthetic | triples built | parse s | entail s | validate s | publish s | total s | peak RSS MiB "
+        "| tree RSS / PSS MiB | incremental s | full ÷ incremental | measured |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in sorted(rows, key=lambda r: int(r["size"])):  # type: ignore[call-overload]
+        t = r["timings"]
+        assert isinstance(t, dict)
+        inc = float(r["incremental"])  # type: ignore[arg-type]
+        lines.append(
+            f"| {r['size']:,} | {r['triples']:,} | {t['parse']:.1f} | {t['entail']:.1f} | {t['validate']:.1f} | {t['publish']:.1f} | "
+            f"{float(r['total']):.1f} | {int(r['peak_rss_kib']) / 1024:.0f} | {_tree(r)} | {inc:.2f} | {t['validate'] / inc:.0f}× | {r.get('measured', '')} |"  # type: ignore[call-overload]
+        )
+    return lines
+
+
+def peak_mib(row: dict[str, object]) -> float:
+    """The build's peak memory in MiB: the process tree's RSS where sampled, else the build process's own."""
+    return int(row.get("tree_rss_kib") or row["peak_rss_kib"]) / 1024  # type: ignore[call-overload]
+
+
 def write(rows: list[dict[str, object]], seconds: float) -> Path:
     lines = [
         "# Build benchmark (synthetic data)",
@@ -173,27 +198,26 @@ def write(rows: list[dict[str, object]], seconds: float) -> Path:
         f"validating only the nodes touched by `{CHANGED.relative_to(REPO)}` (subjects and objects of its "
         "statements) on the published build, against the full validation stage.",
         "",
-        "| synthetic | triples built | parse s | entail s | validate s | publish s | total s | peak RSS MiB "
-        "| tree RSS / PSS MiB | incremental s | full ÷ incremental | measured |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "",
+        *table(rows),
     ]
-    for r in sorted(rows, key=lambda r: int(r["size"])):  # type: ignore[call-overload]
-        t = r["timings"]
-        assert isinstance(t, dict)
-        inc = float(r["incremental"])  # type: ignore[arg-type]
-        lines.append(
-            f"| {r['size']:,} | {r['triples']:,} | {t['parse']:.1f} | {t['entail']:.1f} | {t['validate']:.1f} | {t['publish']:.1f} | "
-            f"{float(r['total']):.1f} | {int(r['peak_rss_kib']) / 1024:.0f} | {_tree(r)} | {inc:.2f} | {t['validate'] / inc:.0f}× | {r.get('measured', '')} |"  # type: ignore[call-overload]
-        )
     path = HERE / "BUILD.md"
     path.write_text("\n".join(lines) + "\n" + NOTES, encoding="utf-8")
     return path
 
 
+CACHE = OUT / "build-results.json"
+
+
+def kept_rows() -> list[dict[str, object]]:
+    """The rows of every size measured so far (``benchmarks/out/build-results.json``), or none."""
+    return list(json.loads(CACHE.read_text()).values()) if CACHE.exists() else []
+
+
 def main() -> None:
     sizes = [int(s) for s in os.environ.get("BENCH_SIZES", "10000,100000,1000000").split(",") if s.strip()]
     started = time.perf_counter()
-    cache = OUT / "build-results.json"
+    cache = CACHE
     kept: dict[str, dict[str, object]] = json.loads(cache.read_text()) if cache.exists() else {}
     for size in sizes:
         print(f"build of {size} synthetic triples", flush=True)

@@ -5,14 +5,15 @@ same synthetic N-Quads and the same queries: our ``thcm serve``, rdflib-endpoint
 Virtuoso Open Source (bulk-loaded) and rdflib in process; the FastAPI floor (constant JSON) once
 per run. Each server is started for real, must give the same number of rows as ours to every
 query before it is timed, is loaded with wrk at 1, 4 and 16 connections, goes through the
-runaway scenario, and is stopped. Results: ``benchmarks/HTTP.md`` (full run) or
+runaway scenario, and is stopped. Results: ``benchmarks/RESULTS.md`` (full run: the targets, these
+tables, the build rows of ``bench_build.py`` and a link to the analysis results) or
 ``benchmarks/out/HTTP-quick.md`` (quick), and the tables on stdout. See benchmarks/README.md.
 
 Settings (environment): ``BENCH_QUICK=1``, ``BENCH_SIZES``, ``BENCH_SEED`` (1), ``BENCH_DURATION``
 (s per wrk run: 10, quick 2), ``BENCH_BUDGET`` (s per query: 60, quick 10), ``BENCH_SERVERS``
 (comma-separated subset of ours,floor,virtuoso,rdflib-endpoint,rdflib), ``BENCH_DATA`` (one
-N-Quads file instead of the generator), ``BENCH_OURS_STATE`` (serve a build of that file kept by
-``BENCH_KEEP_STATE=1 make bench-build`` instead of building it again; use with one size).
+N-Quads file instead of the generator), ``BENCH_OURS_STATE`` (``DIR`` or ``SIZE=DIR,…``: serve a build of
+the same data kept by ``BENCH_KEEP_STATE=1 make bench-build`` instead of building it again).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from rdflib import Graph
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from benchmarks import bench_build  # noqa: E402
 from benchmarks.httpbench import data as bench_data  # noqa: E402
 from benchmarks.httpbench.cpu import wait_idle  # noqa: E402
 from benchmarks.httpbench.inprocess import run_inprocess  # noqa: E402
@@ -54,7 +56,7 @@ from benchmarks.httpbench.queries import (  # noqa: E402
     label_query,
     search_word,
 )
-from benchmarks.httpbench.report import TITLES, Cell, SizeResult, size_section  # noqa: E402
+from benchmarks.httpbench.report import BUILD_SIZE, TARGET_SIZE, TITLES, Cell, SizeResult, size_section, targets_summary  # noqa: E402
 from benchmarks.httpbench.runaway import run_runaway  # noqa: E402
 from benchmarks.httpbench.servers import (  # noqa: E402
     Server,
@@ -306,7 +308,7 @@ def rdflib_too_big(triples: int, cost: RdflibCost) -> str | None:
 def run_size(data: Path, cfg: Config, workdir: Path, cost: RdflibCost, nominal: int | None = None) -> SizeResult:
     log(f"== {data.name}")
     served = workdir / "served.nq"
-    ours = start_ours(data, workdir, query_timeout=cfg.budget, served=served)
+    ours = start_ours(data, workdir, query_timeout=cfg.budget, served=served, nominal=nominal)
     triples = bench_data.count_lines(served)
     result = SizeResult(triples, nominal)
     data = served  # the baselines load exactly what ours serves
@@ -400,7 +402,7 @@ def versions() -> str:
 def render(cfg: Config, floor: dict[int, Cell], results: list[SizeResult], started: datetime, seconds: float) -> str:
     floor_row = " | ".join(f"{c}: {floor[c].text()}" for c in cfg.clients if c in floor)
     lines = [
-        "# HTTP benchmarks" + (" (quick mode)" if cfg.quick else ""),
+        "# Benchmark results" + (" (quick mode: HTTP only)" if cfg.quick else ""),
         "",
         f"Run {started:%Y-%m-%d %H:%M} UTC, {seconds / 60:.1f} min, by `benchmarks/http_bench.py`"
         f" (`make {'bench-quick' if cfg.quick else 'bench'}`). Machine: {machine()}; client and servers share it"
@@ -419,8 +421,20 @@ def render(cfg: Config, floor: dict[int, Cell], results: list[SizeResult], start
         f"**HTTP floor** (FastAPI/uvicorn, constant small JSON; `benchmarks/floor_app.py`): {floor_row or 'not run'}",
         "",
     ]
+    build_rows = bench_build.kept_rows()
+    if not cfg.quick:
+        lines += ["## Targets", "",
+                  f"Queries at {TARGET_SIZE:,} synthetic triples (tables below), the build at {BUILD_SIZE:,} (table \"Build\").", "",
+                  *targets_summary(results, floor, cfg.clients, build_rows, bench_build.peak_mib), ""]
+    lines += ["## Queries over HTTP", ""]
     for result in results:
         lines += size_section(result, floor, cfg.clients, cfg.budget)
+    if not cfg.quick and build_rows:
+        lines += ["## Build", "", "`make bench-build` (`benchmarks/bench_build.py`; notes in [BUILD.md](BUILD.md)): "
+                  "`thcm build --input FILE --no-analysis` of the same synthetic data plus the curated data.", "",
+                  *bench_build.table(build_rows), ""]
+    lines += ["## Hub analysis", "", "Per size, with plain NetworkX alongside: [ANALYSIS.md](ANALYSIS.md) "
+              "(`benchmarks/bench_analysis.py`, part of `make bench`).", ""]
     return "\n".join(lines) + "\n"
 
 
@@ -434,7 +448,7 @@ def main() -> None:
     workroot.mkdir(parents=True)
     floor = measure_floor(cfg, workroot) if "floor" in cfg.servers else {}
     results, cost = [], RdflibCost()
-    out = bench_data.OUT / "HTTP-quick.md" if cfg.quick else REPO / "benchmarks" / "HTTP.md"
+    out = bench_data.OUT / "HTTP-quick.md" if cfg.quick else REPO / "benchmarks" / "RESULTS.md"
     text = ""
     inputs = [(cfg.data, None)] if cfg.data else [(bench_data.synthetic(size, cfg.seed), size) for size in cfg.sizes]
     for index, (data, nominal) in enumerate(inputs):

@@ -1,8 +1,8 @@
 """`make bench`: time the build stages and the store's queries against rdflib, in the same run.
 
-Results go to benchmarks/RESULTS.md as medians and as ratios to the baseline (rdflib in process
+Results go to benchmarks/MICRO.md as medians and as ratios to the baseline (rdflib in process
 on the same triples and queries), with the machine, versions and date. The scale generator and
-the HTTP benchmarks against Virtuoso and the FastAPI floor are a separate issue.
+the HTTP benchmarks against Virtuoso and the FastAPI floor write benchmarks/RESULTS.md (http_bench.py).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from thcm_graph.config import Settings
 from thcm_graph.store import OxigraphStore, open_published
 
 REPO = Path(__file__).resolve().parent.parent
-OUT = REPO / "benchmarks" / "RESULTS.md"
+OUT = REPO / "benchmarks" / "MICRO.md"
 REPEAT = int(os.environ.get("BENCH_REPEAT", "7"))
 
 QUERIES = {
@@ -176,9 +176,9 @@ def main() -> None:
         "",
         "## Over HTTP against the baselines, 10^4–10^7 triples",
         "",
-        "[HTTP.md](HTTP.md), written by `benchmarks/http_bench.py` in the same `make bench`: our endpoint, the FastAPI",
+        "[RESULTS.md](RESULTS.md), written by `benchmarks/http_bench.py` in the same `make bench`: our endpoint, the FastAPI",
         "floor, rdflib-endpoint, Virtuoso and rdflib in process on the same synthetic data and queries, with wrk at",
-        "1, 4 and 16 connections, the runaway scenario, ratios and the issue's targets.",
+        "1, 4 and 16 connections, the runaway scenario, ratios, the issue's targets and the build rows.",
         "",
     ]
     OUT.write_text("\n".join(lines), encoding="utf-8")

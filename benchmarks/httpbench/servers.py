@@ -143,18 +143,32 @@ def export_served(state: Path, target: Path, log: Path) -> None:
         raise ServerFailed(f"thcm export of the benchmark build failed; see {log}")
 
 
-def start_ours(data: Path, workdir: Path, *, query_timeout: float, served: Path) -> Server:
+def prebuilt_state(nominal: int | None) -> Path | None:
+    """The state directory ``BENCH_OURS_STATE`` names for this size: ``DIR`` (any size) or ``SIZE=DIR,…``."""
+    setting = os.environ.get("BENCH_OURS_STATE", "").strip()
+    if not setting:
+        return None
+    if "=" not in setting:
+        return Path(setting).resolve()
+    for pair in setting.split(","):
+        size, _, directory = pair.partition("=")
+        if nominal is not None and int(float(size)) == nominal:
+            return Path(directory.strip()).resolve()
+    return None
+
+
+def start_ours(data: Path, workdir: Path, *, query_timeout: float, served: Path, nominal: int | None = None) -> Server:
     """Build ``data`` into a fresh state directory, export what was published to ``served``, and ``thcm serve`` it.
 
     The build adds the curated graphs (field labels, ontology) and the entailed types to the
     synthetic ones; the baselines load ``served``, so every engine holds the same quads.
     """
     log = workdir / "ours.log"
-    prebuilt = os.environ.get("BENCH_OURS_STATE")
+    prebuilt = prebuilt_state(nominal)
     if prebuilt:  # a build kept by `BENCH_KEEP_STATE=1 make bench-build` of the same data (10^7: an hour saved)
-        state = Path(prebuilt).resolve()
+        state = prebuilt
         if not (state / "current").exists():
-            raise ServerFailed(f"BENCH_OURS_STATE={prebuilt}: no published build there (no 'current')")
+            raise ServerFailed(f"BENCH_OURS_STATE: no published build in {state} (no 'current')")
         seconds, how = 0.0, f"prebuilt state (BENCH_OURS_STATE; its build is timed in BUILD.md) of {data.name}"
     else:
         state = workdir / "ours-state"
