@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from benchmarks.httpbench.queries import Picks, build_queries, search_word
-from benchmarks.httpbench.report import Cell, SizeResult, cheap_target, http_table, join_target, runaway_table
+from benchmarks.httpbench.report import Cell, SizeResult, cheap_target, http_table, join_target, runaway_table, targets_summary
 from benchmarks.httpbench.runaway import RunawayResult
 from benchmarks.httpbench.wrk import WrkOutputError, WrkResult, parse_wrk
 
@@ -144,6 +144,33 @@ def test_runaway_table_judges_only_ours_against_the_target() -> None:
     ours, theirs = runaway_table(result, limit=60)[2:]
     assert "stops using CPU after 0.2 s" in ours and ours.endswith("| met |")
     assert "keeps computing (100 % of a core 5 s after the client left)" in theirs and theirs.endswith("|  |")
+
+
+def test_targets_summary_has_one_verdict_per_target_at_ten_to_the_six_and_the_build_at_ten_to_the_seven() -> None:
+    small = SizeResult(triples=1000, nominal=10**5, queries=[("entity lookup", True)])
+    small.http = {"ours": {"entity lookup": {1: _cell(5000), 16: _cell(5000)}}}  # not the target size: ignored
+    at = SizeResult(triples=1_400_000, nominal=10**6, queries=[("entity lookup", True), ("2-hop co-participation", False)])
+    at.http = {
+        "ours": {"entity lookup": {1: _cell(900), 16: _cell(700, p99=25)}, "2-hop co-participation": {1: _cell(40), 16: _cell(60)}},
+        "virtuoso": {"2-hop co-participation": {1: _cell(10), 16: _cell(20)}},
+        "rdflib-endpoint": {"2-hop co-participation": {1: Cell(note="> 60 s", bound_rps=0.01), 16: Cell(note="> 60 s", bound_rps=0.01)}},
+    }
+    at.runaway = {"ours": RunawayResult([10.0, 19.0], 0, cpu_after=[0.0], stopped_after=0.2, watched=0.2)}
+    build = {"size": 10**7, "total": 3600.0, "peak_rss_kib": 2_000_000, "tree_rss_kib": 3_000_000, "measured": "2026-11-24T07:00"}
+    lines = targets_summary([small, at], {1: _cell(1000), 16: _cell(1000)}, [1, 16], [build],
+                            lambda row: int(row["tree_rss_kib"]) / 1024)  # type: ignore[call-overload]
+    lookup, two_hop, runaway, built = lines[2:]
+    assert "0.90 / 0.70× the floor at 1/16 clients; p99 at 16 clients 25.0 ms" in lookup
+    assert lookup.endswith("| 16: not met: 0.70× floor < 0.8×; p99 25 ms ≥ 20 ms |")
+    assert "4.00 / 3.00× Virtuoso, ≥ 4,000 / ≥ 6,000× rdflib-endpoint" in two_hop and two_hop.endswith("| met |")
+    assert "cheap query max 19.0 ms" in runaway and runaway.endswith("| met |")
+    assert "2,930 MiB" in built and built.endswith("| met |")
+    assert targets_summary([small], {}, [1], [], lambda row: 0.0)[2].endswith("| not measured in this run | unknown |")
+    at.runaway["ours"] = RunawayResult([10.0, 250.0], 1, cpu_after=[0.9, 0.9], watched=5.0)
+    heavy = {**build, "tree_rss_kib": 5_000_000}
+    lines = targets_summary([at], {1: _cell(1000), 16: _cell(1000)}, [1, 16], [heavy], lambda row: int(row["tree_rss_kib"]) / 1024)  # type: ignore[call-overload]
+    assert lines[-2].endswith("| not met |") and "keeps computing" in lines[-2]
+    assert "4,883 MiB" in lines[-1] and lines[-1].endswith("| not met |")
 
 
 def test_picked_terms_are_written_as_rdf_terms_not_pasted() -> None:

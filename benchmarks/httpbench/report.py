@@ -237,8 +237,16 @@ def _ratios(result: SizeResult, name: str, clients: list[int], against: dict[int
         ours = result.http.get("ours", {}).get(name, {}).get(c, Cell())
         theirs = against.get(c) if isinstance(against, dict) else result.http.get(against, {}).get(name, {}).get(c)
         value = ratio(ours.rps, theirs.rps if theirs else None)
-        parts.append("—" if value is None else f"{value:,.2f}" if value < 10 else f"{value:,.0f}")
+        bound = ratio(ours.rps, theirs.bound_rps if theirs else None)  # a serial server's bound: ours is at least this
+        if value is None and bound is not None:
+            parts.append(f"≥ {_factor(bound)}")
+        else:
+            parts.append("—" if value is None else _factor(value))
     return " / ".join(parts) + "×"
+
+
+def _factor(value: float) -> str:
+    return f"{value:,.2f}" if value < 10 else f"{value:,.0f}"
 
 
 def targets_summary(results: list[SizeResult], floor: dict[int, Cell], clients: list[int],
