@@ -15,6 +15,7 @@ import pytest
 from rdflib import RDF, URIRef
 
 from tests.test_shapes import CASES, HERE, REPO
+from thcm_graph.build import validate_batched
 from thcm_graph.build.entail import entail
 from thcm_graph.build.parse import SourceFile, discover, parse_files
 from thcm_graph.build.validate import ValidationReport, load_shapes, to_rdflib, validate
@@ -50,7 +51,11 @@ def test_the_curated_data_gives_the_same_results_whole_and_in_batches(batch_size
     assert results(batched) == results(whole)
 
 
-def test_batches_checked_in_this_process_give_the_same_results_as_in_worker_processes() -> None:
+@pytest.mark.parametrize("recycle_after", [validate_batched.RECYCLE_AFTER, 2])
+def test_batches_checked_in_this_process_give_the_same_results_as_in_worker_processes(
+        recycle_after: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Also when the workers are replaced every two batches (the curated data makes dozens of batches of 7)."""
+    monkeypatch.setattr(validate_batched, "RECYCLE_AFTER", recycle_after)
     parsed = parse_files(discover(REPO / "ontology", REPO / "data", REPO))
     entail(parsed.store)
     here = validate_store(parsed.store, SHAPES, batch_size=7, workers=1)
