@@ -64,8 +64,10 @@ class TreeMemory:
         return self
 
     def stop(self) -> None:
+        """Stop sampling (again: no effect); the peaks stay."""
         self._stop.set()
-        self._thread.join()
+        if self._thread.is_alive():
+            self._thread.join()
 
     def _run(self) -> None:
         while not self._stop.is_set():
