@@ -14,12 +14,14 @@ Settings (environment): ``BENCH_QUICK=1``, ``BENCH_SIZES``, ``BENCH_SEED`` (1), 
 (comma-separated subset of ours,floor,virtuoso,rdflib-endpoint,rdflib), ``BENCH_DATA`` (one
 N-Quads file instead of the generator), ``BENCH_OURS_STATE`` (``DIR`` or ``SIZE=DIR,…``: serve a build of
 the same data kept by ``BENCH_KEEP_STATE=1 make bench-build`` instead of building it again).
+``python benchmarks/http_bench.py --render`` writes the last run's report again (newer build rows).
 """
 
 from __future__ import annotations
 
 import math
 import os
+import pickle
 import platform
 import shutil
 import subprocess
@@ -438,7 +440,28 @@ def render(cfg: Config, floor: dict[int, Cell], results: list[SizeResult], start
     return "\n".join(lines) + "\n"
 
 
+SAVED = bench_data.OUT / "http-results.pickle"
+
+
+def rerender() -> None:
+    """``--render``: write the last run's report again from ``benchmarks/out/http-results.pickle``.
+
+    For a changed report or newer build rows (``bench_build.py``) without measuring again.
+    """
+    global LOAD_AT_START
+    with SAVED.open("rb") as saved:
+        state = pickle.load(saved)  # written by this script's own run: trusted input
+    LOAD_AT_START = state["load"]
+    text = render(state["cfg"], state["floor"], state["results"], state["started"], state["seconds"])
+    out = bench_data.OUT / "HTTP-quick.md" if state["cfg"].quick else REPO / "benchmarks" / "RESULTS.md"
+    out.write_text(text, encoding="utf-8")
+    print(f"written to {out.relative_to(REPO)}", file=sys.stderr)
+
+
 def main() -> None:
+    if sys.argv[1:] == ["--render"]:
+        rerender()
+        return
     cfg = Config.from_env()
     if not wrk_available():
         sys.exit("wrk is not installed: `make wrk` (Debian package wrk)")
@@ -455,8 +478,12 @@ def main() -> None:
         workdir = workroot / f"size-{index}"
         workdir.mkdir()
         results.append(run_size(data, cfg, workdir, cost, nominal))
-        text = render(cfg, floor, results, started, time.perf_counter() - clock)
+        seconds = time.perf_counter() - clock
+        text = render(cfg, floor, results, started, seconds)
         out.write_text(text, encoding="utf-8")  # after every size: a long run interrupted keeps what it measured
+        with SAVED.open("wb") as saved:
+            pickle.dump({"cfg": cfg, "floor": floor, "results": results, "started": started, "seconds": seconds,
+                         "load": LOAD_AT_START}, saved)
     sys.stdout.write(text)
     print(f"\nwritten to {out.relative_to(REPO)}", file=sys.stderr)
 
