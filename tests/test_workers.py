@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
 
 import httpx
 import pytest
@@ -16,6 +20,8 @@ from test_limits import RUNAWAY, alive, busy_workers, children_of, computing
 
 from thcm_graph.build import build
 from thcm_graph.config import Settings
+from thcm_graph.workers import DEPRIORITISE_AFTER
+from thcm_graph.workers.pool import _busy, cpu_seconds
 
 pytestmark = pytest.mark.subprocess
 
@@ -146,3 +152,41 @@ def test_two_builds_switch_while_queries_run(built_project: Settings) -> None:
         wait_for(lambda: computing(children_of(zygote)) == [], "a worker kept computing")
     finally:
         stop_server(server)
+
+
+def nice_of(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
+def test_a_runaway_query_is_demoted_once_it_has_used_cpu_and_its_worker_is_then_replaced(pooled: Server) -> None:
+    wait_for(lambda: len(idle_workers(pooled)) >= POOL_SIZE, "the pool never filled")
+    outcome: list[httpx.Response] = []
+    runner = threading.Thread(target=lambda: outcome.append(
+        httpx.get(f"{pooled.base_url}/sparql", params={"query": RUNAWAY}, timeout=30)))
+    runner.start()
+    wait_for(lambda: busy_workers(pooled), "the runaway never reached a worker")
+    (pid,) = busy_workers(pooled)
+    wait_for(lambda: nice_of(pid) == 10, "the runaway's worker was not demoted", seconds=1.5)
+    runner.join()
+    assert outcome[0].status_code == 503
+    wait_for(lambda: not alive(pid), "the demoted worker was not killed at the time limit")
+    assert ask(pooled).json()["boolean"] is True
+
+
+def test_the_cpu_a_query_used_is_what_counts_for_demotion_not_the_time_it_waited() -> None:
+    """``_busy`` compares the worker's CPU time now with the CPU time it reported with its last answer."""
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    spinner = subprocess.Popen([sys.executable, "-c", "import time\nend = time.time() + 30\nwhile time.time() < end: pass"])
+    try:
+        time.sleep(DEPRIORITISE_AFTER + 0.6)  # both processes exist longer than the threshold
+        waiting, computing_one = SimpleNamespace(pid=sleeper.pid, cpu=0.0), SimpleNamespace(pid=spinner.pid, cpu=0.0)
+        assert not _busy(waiting)  # type: ignore[arg-type]
+        assert _busy(computing_one)  # type: ignore[arg-type]
+        computing_one.cpu = cpu_seconds(spinner.pid)  # as if it had just answered: this query has used nothing yet
+        assert not _busy(computing_one)  # type: ignore[arg-type]
+        assert cpu_seconds(-1) == float("inf")  # unknown: treated as busy
+    finally:
+        sleeper.kill()
+        spinner.kill()
+        sleeper.wait()
+        spinner.wait()

@@ -16,8 +16,10 @@ pyoxigraph has no query timeout of its own, and a thread cannot be stopped from 
 - The server keeps idle workers ready (``pool_size``, ``THCM_POOL_SIZE``) and takes one per query
   without a thread hop: the asyncio path waits on the socket with the event loop's own reader.
   At most ``max_workers`` (``THCM_MAX_WORKERS``) queries run at once; more wait for a worker.
-- A query still running after 0.3 s is demoted to ``nice 10`` (short queries keep their latency);
+- A query that has used 0.3 s of CPU is demoted to ``nice 10`` (short queries keep their latency);
   a demoted worker is retired after its query, since an unprivileged process cannot undo that.
+  CPU time, not wall time: a cheap query waiting for a core under load is not demoted, so its
+  worker is not retired and re-forked.
 - On timeout, when the client goes away, or if the worker dies, its process is **SIGKILLed**: the
   computation stops at once. A background thread asks the zygote for a replacement, so no query
   waits for a fork unless every worker is busy.

@@ -14,6 +14,7 @@ import os
 import signal
 import socket
 import threading
+import time
 from collections.abc import Callable
 from multiprocessing import reduction
 from pathlib import Path
@@ -73,6 +74,7 @@ def _worker(store: Any, sock: socket.socket, max_bytes: int, timeout: float) -> 
         signal.alarm(alarm)
         header, body = _answer(store, request, max_bytes)
         signal.alarm(0)
+        header["c"] = time.process_time()  # CPU seconds this worker has used: the server demotes by CPU, not by wall time
         try:
             sock.sendall(frame(header, body))
         except OSError:
@@ -149,11 +151,12 @@ class Worker:
     answer, and for an idle worker — which never writes — reports its death.
     """
 
-    __slots__ = ("buffer", "demoted", "generation", "loop", "on_death", "pending", "pid", "publication", "sock")
+    __slots__ = ("buffer", "cpu", "demoted", "generation", "loop", "on_death", "pending", "pid", "publication", "sock")
 
     def __init__(self, pid: int, sock: socket.socket, publication: Publication, generation: int) -> None:
         self.pid, self.sock, self.publication, self.generation = pid, sock, publication, generation
         self.demoted = False
+        self.cpu = 0.0  # CPU seconds the process had used when it sent its last answer (a fresh fork: none)
         self.loop: asyncio.AbstractEventLoop | None = None
         self.pending: asyncio.Future[tuple[dict[str, Any], bytes]] | None = None
         self.buffer = bytearray()
