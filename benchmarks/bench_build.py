@@ -92,7 +92,7 @@ def measure(size: int) -> dict[str, object]:
         with errors.open("w") as stderr:
             child = subprocess.Popen([sys.executable, "-c", CHILD, str(REPO), str(state), str(dump), str(CHANGED)],
                                      stdout=subprocess.PIPE, stderr=stderr, text=True)
-            tree = TreeMemory(child.pid).start()
+            tree = TreeMemory(child.pid, report=OUT / f"build-{size}.memory").start()
             assert child.stdout is not None
             lines = []
             for line in child.stdout:

@@ -53,8 +53,8 @@ def _kib(path: Path, field: str) -> int:
 class TreeMemory:
     """Sample the memory of ``pid``'s process tree in a thread until :meth:`stop`."""
 
-    def __init__(self, pid: int, interval: float = 0.5) -> None:
-        self.pid, self.interval = pid, interval
+    def __init__(self, pid: int, interval: float = 0.5, report: Path | None = None) -> None:
+        self.pid, self.interval, self.report = pid, interval, report
         self.peak_rss_kib = self.peak_pss_kib = self.peak_processes = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -77,4 +77,7 @@ class TreeMemory:
             self.peak_rss_kib = max(self.peak_rss_kib, rss)
             self.peak_pss_kib = max(self.peak_pss_kib, pss)
             self.peak_processes = max(self.peak_processes, len(pids))
+            if self.report is not None:  # the peaks so far, for a long run watched from outside
+                self.report.write_text(f"rss_kib={self.peak_rss_kib} pss_kib={self.peak_pss_kib} "
+                                       f"processes={self.peak_processes} now_rss_kib={rss}\n")
             self._stop.wait(self.interval)
