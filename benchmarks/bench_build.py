@@ -154,12 +154,15 @@ NOTES = """
   flight, and the nodes of SPARQL-based targets (the actors, for `shapes:ActorGermanName`) as a
   Python set, so its memory does not grow with the store; its time is linear in the number of
   focus nodes.
-- **10^7 synthetic triples** (not a row: the full build was not run). `thcm synth` wrote them in
-  61 s with 76 MiB peak RSS (10^6: 8.5 s, 76 MiB). Parse + entail + publish of them with the
-  curated data, run on their own on 2026-11-24 (before the validation speed-up; machine loaded):
-  parse (two bulk loads) 1062 s, entail 581 s (3,933,746 inferred triples), checkpoint 58 s,
-  13,939,252 triples in the store, **peak RSS 2,285 MiB**. Validation was not run at 10^7: at the
-  10^6 rate of the new code it would take about ten times the 10^6 row (**not measured**).
+- **10^7 synthetic triples.** `thcm synth` writes them in 11-61 s with 76 MiB peak RSS. A first
+  full build (2026-11-24 06:03-06:41 UTC, the test suite running beside it for ~14 min) took
+  parse 215 s, entail 272 s, validate 1,500 s, publish 46 s, 2,059 s in all, 13,939,252 triples;
+  its memory figures were not the build's: the incremental check after it copied the published
+  store into memory (9.4 GiB), so the peak is now read before that check, which opens the build on
+  disk. Sampled by hand during that run's validation: RSS summed over the build and its two
+  workers 3.6 GiB and growing (PSS 2.9 GiB), the workers +30 MB a minute each (heap
+  fragmentation, see `RECYCLE_AFTER` in `thcm_graph/build/validate_batched.py`, which now
+  replaces a worker after 25 batches). The 10^7 row in the table is the re-run with that change.
 """
 
 
