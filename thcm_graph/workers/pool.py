@@ -64,6 +64,15 @@ def _busy(worker: Worker) -> bool:
     return cpu_seconds(worker.pid) - worker.cpu >= DEPRIORITISE_AFTER
 
 
+def _demote_if_busy(worker: Worker) -> bool:
+    """Demote the worker if its query is CPU-heavy (:func:`_busy`); whether it was."""
+    if not _busy(worker):
+        return False
+    worker.demoted = True
+    _deprioritise(worker.pid)
+    return True
+
+
 def _timeout_error(timeout: float) -> QueryTimeout:
     return QueryTimeout(f"the query ran longer than {timeout:g} s (THCM_QUERY_TIMEOUT) and was stopped")
 
@@ -460,19 +469,14 @@ class QueryWorkers:
         """After 0.3 s: watch for the client going away, and demote the worker once the query is CPU-heavy."""
         if done.done():
             return
-        self._demote_if_busy(loop, worker, done)
+        self._demote_when_busy(loop, worker, done)
         if gone is not None:
             watch = loop.create_task(_watch(gone, done))
             done.add_done_callback(lambda _: watch.cancel())
 
-    def _demote_if_busy(self, loop: asyncio.AbstractEventLoop, worker: Worker, done: asyncio.Future[Any]) -> None:
-        if done.done():
-            return
-        if _busy(worker):
-            worker.demoted = True
-            _deprioritise(worker.pid)
-        else:  # waiting for a core, not computing much: look again
-            loop.call_later(GONE_POLL, self._demote_if_busy, loop, worker, done)
+    def _demote_when_busy(self, loop: asyncio.AbstractEventLoop, worker: Worker, done: asyncio.Future[Any]) -> None:
+        if not done.done() and not _demote_if_busy(worker):  # waiting for a core, not computing much: look again
+            loop.call_later(GONE_POLL, self._demote_when_busy, loop, worker, done)
 
     def run_sync(self, request: QueryRequest) -> QueryAnswer:
         """Evaluate ``request``, blocking (for routes running in a thread); :class:`QueryTimeout` after the time limit."""
@@ -500,12 +504,7 @@ class QueryWorkers:
                 if now >= deadline:
                     raise _timeout_error(self.timeout)
                 if demote_at and now >= demote_at:
-                    if _busy(worker):
-                        worker.demoted = True
-                        _deprioritise(worker.pid)
-                        demote_at = 0.0
-                    else:
-                        demote_at = now + GONE_POLL
+                    demote_at = 0.0 if _demote_if_busy(worker) else now + GONE_POLL
                 sock.settimeout(min(deadline, demote_at or deadline) - now)
                 try:
                     chunk = sock.recv(1 << 18)
