@@ -93,7 +93,7 @@ def parse(text: str) -> ParsedQuery:
     body_start = toks[i].start
     j = i + 1
     if form == "CONSTRUCT" and j < len(toks) and toks[j].text == "{":
-        j = _matching(toks, j) + 1  # skip the template
+        j = matching(toks, j) + 1  # skip the template
     projected: set[str] | None = set() if form == "SELECT" else None
     depth = 0
     where_open = None
@@ -118,16 +118,22 @@ def parse(text: str) -> ParsedQuery:
     )
 
 
-def _matching(toks: list[Token], open_index: int) -> int:
+_CLOSING = {"{": "}", "(": ")"}
+
+
+def matching(toks: list[Token], open_index: int) -> int:
+    """The index of the ``}`` or ``)`` that closes the bracket at ``open_index``."""
+    opening = toks[open_index].text
+    closing = _CLOSING[opening]
     depth = 0
     for k in range(open_index, len(toks)):
-        if toks[k].text == "{":
+        if toks[k].text == opening:
             depth += 1
-        elif toks[k].text == "}":
+        elif toks[k].text == closing:
             depth -= 1
             if depth == 0:
                 return k
-    raise QueryError("unbalanced braces: a '{' is never closed")
+    raise QueryError(f"unbalanced brackets: a {opening!r} is never closed")
 
 
 _ESCAPED = re.compile(r"\\(.)")

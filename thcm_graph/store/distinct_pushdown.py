@@ -48,7 +48,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ._sparql_text import Token, tokens
+from ..errors import QueryError
+from ._sparql_text import Token, matching, tokens
 
 #: Names that end the rewritable fragment wherever they appear in the group.
 _GROUP_KEYWORDS = frozenset({
@@ -196,15 +197,10 @@ def _split_trailing_dots(toks: list[Token]) -> list[Token]:
 
 
 def _close_of(toks: list[Token], open_index: int) -> int:
-    depth = 0
-    for k in range(open_index, len(toks)):
-        if toks[k].text in "{(" and toks[k].kind == "punct":
-            depth += 1
-        elif toks[k].text in "})" and toks[k].kind == "punct":
-            depth -= 1
-            if depth == 0:
-                return k
-    raise _NotRewritable  # unbalanced: the engine will say where
+    try:
+        return matching(toks, open_index)
+    except QueryError:
+        raise _NotRewritable from None  # unbalanced: the engine will say where
 
 
 def _group(text: str, toks: list[Token], start: int, end: int) -> tuple[list[_Pattern], list[_Filter]]:
