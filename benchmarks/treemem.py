@@ -13,31 +13,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-PROC = Path("/proc")
-
-
-def _children() -> dict[int, list[int]]:
-    tree: dict[int, list[int]] = {}
-    for entry in PROC.iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        tree.setdefault(ppid, []).append(int(entry.name))
-    return tree
-
-
-def descendants(pid: int) -> list[int]:
-    """``pid`` and every process below it, as far as ``/proc`` shows them now."""
-    tree, found, todo = _children(), [], [pid]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        todo.extend(tree.get(current, ()))
-    return found
+from benchmarks.httpbench.cpu import PROC, descendants
 
 
 def _kib(path: Path, field: str) -> int:

@@ -26,14 +26,18 @@ def _stat(pid: int) -> tuple[int, float] | None:
     return int(fields[1]), (int(fields[11]) + int(fields[12])) / TICKS
 
 
-def tree_cpu(root: int) -> dict[int, float]:
-    """CPU seconds used so far by ``root`` and each of its live descendants, by pid."""
+def _all_stats() -> dict[int, tuple[int, float]]:
+    """:func:`_stat` of every process there is now, by pid."""
     stats: dict[int, tuple[int, float]] = {}
     for entry in PROC.iterdir():
         if entry.name.isdigit():
             found = _stat(int(entry.name))
             if found is not None:
                 stats[int(entry.name)] = found
+    return stats
+
+
+def _tree(root: int, stats: dict[int, tuple[int, float]]) -> set[int]:
     tree, frontier = {root}, [root]
     children: dict[int, list[int]] = {}
     for pid, (ppid, _) in stats.items():
@@ -43,7 +47,19 @@ def tree_cpu(root: int) -> dict[int, float]:
             if child not in tree:
                 tree.add(child)
                 frontier.append(child)
-    return {pid: stats[pid][1] for pid in tree if pid in stats}
+    return tree
+
+
+def descendants(root: int) -> list[int]:
+    """``root`` and each of its live descendants (as far as ``/proc`` shows them now)."""
+    stats = _all_stats()
+    return [pid for pid in _tree(root, stats) if pid in stats]
+
+
+def tree_cpu(root: int) -> dict[int, float]:
+    """CPU seconds used so far by ``root`` and each of its live descendants, by pid."""
+    stats = _all_stats()
+    return {pid: stats[pid][1] for pid in _tree(root, stats) if pid in stats}
 
 
 def cpu_between(before: dict[int, float], after: dict[int, float]) -> float:
