@@ -230,15 +230,14 @@ def kept_rows() -> list[dict[str, object]]:
 def main() -> None:
     sizes = [int(s) for s in os.environ.get("BENCH_SIZES", "10000,100000,1000000").split(",") if s.strip()]
     started = time.perf_counter()
-    cache = CACHE
-    kept: dict[str, dict[str, object]] = json.loads(cache.read_text()) if cache.exists() else {}
+    kept: dict[str, dict[str, object]] = {str(row["size"]): row for row in kept_rows()}
     for size in sizes:
         print(f"build of {size} synthetic triples", flush=True)
         row = measure(size)
         print(f"  {json.dumps(row)}", flush=True)
         kept[str(size)] = row
         OUT.mkdir(parents=True, exist_ok=True)
-        cache.write_text(json.dumps(kept, indent=1))
+        CACHE.write_text(json.dumps(kept, indent=1))
     print(f"wrote {write(list(kept.values()), time.perf_counter() - started)}")
 
 
